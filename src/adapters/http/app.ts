@@ -1,0 +1,56 @@
+/**
+ * The request handler without a socket: authenticates, dispatches by the
+ * SigV4 scope's service and X-Amz-Target, renders AWS JSON 1.1 responses.
+ * Any non-KmsError escaping a handler is an internal fault: logged with the
+ * request id, answered as KMSInternalException without details.
+ */
+import { KmsError, err } from '../../domain/errors.js';
+import type { Deps } from '../../operations/context.js';
+import { dispatchKms } from '../../operations/dispatch.js';
+import type { Authenticator } from './authenticator.js';
+import { errorResponse, jsonResponse, operationFromTarget, parseJsonBody, type HttpResponse } from './json-protocol.js';
+import type { Logger } from '../logger.js';
+
+export interface AppRequest {
+  method: string;
+  rawUrl: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  requestId: string;
+}
+
+export class TrentApp {
+  constructor(
+    private readonly deps: Deps,
+    private readonly authenticator: Authenticator,
+    private readonly logger: Logger,
+  ) {}
+
+  async handle(req: AppRequest): Promise<HttpResponse> {
+    try {
+      return await this.route(req);
+    } catch (e) {
+      if (e instanceof KmsError) return errorResponse(req.requestId, e);
+      this.logger.error('internal error', { requestId: req.requestId, error: describeError(e) });
+      return errorResponse(req.requestId, err.internal());
+    }
+  }
+
+  private async route(req: AppRequest): Promise<HttpResponse> {
+    if (req.method !== 'POST') {
+      throw new KmsError('UnknownOperationException', `Method ${req.method} is not supported; send POST / with X-Amz-Target.`);
+    }
+    const who = await this.authenticator.authenticate(req);
+    if (who.service !== 'kms') {
+      throw err.unsupported(`Service ${who.service} is not served by this endpoint yet.`);
+    }
+    const operation = operationFromTarget(req.headers['x-amz-target']);
+    const input = parseJsonBody(req.body);
+    const ctx = { caller: who.caller, region: who.region, requestId: req.requestId };
+    return jsonResponse(req.requestId, await dispatchKms(operation, input, ctx, this.deps));
+  }
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e);
+}

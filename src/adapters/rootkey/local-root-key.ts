@@ -1,0 +1,60 @@
+/**
+ * Root key held by this process: 32 bytes from TRENT_ROOT_KEY (base64) or
+ * from `root.key` in the data directory, created on first start with mode
+ * 0600. A key file readable by group or others is refused.
+ */
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { seal, unseal } from '../../crypto/aead.js';
+import type { RootKeyProvider } from '../../ports/root-key.js';
+
+export const ROOT_KEY_FILE = 'root.key';
+
+export class LocalRootKey implements RootKeyProvider {
+  readonly description: string;
+
+  constructor(
+    private readonly key: Buffer,
+    source: string,
+  ) {
+    if (key.length !== 32) throw new Error('the root key must be 32 bytes');
+    this.description = `local root key (${source})`;
+  }
+
+  async wrap(plaintext: Buffer, aad: Buffer): Promise<Buffer> {
+    return seal(this.key, randomBytes(12), plaintext, aad);
+  }
+
+  async unwrap(wrapped: Buffer, aad: Buffer): Promise<Buffer> {
+    return unseal(this.key, wrapped, aad);
+  }
+}
+
+/** Loads the root key from the environment or the data directory, creating the file if neither exists. */
+export function loadLocalRootKey(dataDir: string, env: NodeJS.ProcessEnv): LocalRootKey {
+  const fromEnv = env.TRENT_ROOT_KEY;
+  if (fromEnv) {
+    const key = Buffer.from(fromEnv, 'base64');
+    if (key.length !== 32) throw new Error('TRENT_ROOT_KEY must be 32 bytes, base64-encoded');
+    return new LocalRootKey(key, 'TRENT_ROOT_KEY');
+  }
+  const path = join(dataDir, ROOT_KEY_FILE);
+  if (existsSync(path)) {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      throw new Error(`${path} is readable by others (mode ${mode.toString(8)}); chmod 600 it`);
+    }
+    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 root key`);
+    return new LocalRootKey(key, path);
+  }
+  const key = randomBytes(32);
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    writeSync(fd, key.toString('base64') + '\n');
+  } finally {
+    closeSync(fd);
+  }
+  return new LocalRootKey(key, path);
+}

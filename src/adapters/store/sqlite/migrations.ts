@@ -1,0 +1,49 @@
+/** Versioned schema of the SQLite store. Append only: never edit a released step. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE accounts (
+    account_id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE access_keys (
+    access_key_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(account_id),
+    principal_arn TEXT NOT NULL,
+    principal_type TEXT NOT NULL,
+    wrapped_secret BLOB NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE keys (
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    deletion_date INTEGER,
+    revision INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (account_id, region, key_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX keys_due_for_deletion ON keys(deletion_date) WHERE state = 'PendingDeletion';
+  CREATE TABLE key_materials (
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    material_id TEXT NOT NULL,
+    wrapped BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, key_id, version)
+  ) WITHOUT ROWID;
+  CREATE TABLE aliases (
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    alias_name TEXT NOT NULL,
+    target_key_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, alias_name)
+  ) WITHOUT ROWID;
+  CREATE INDEX aliases_by_key ON aliases(account_id, region, target_key_id);
+  `,
+];

@@ -1,0 +1,201 @@
+/**
+ * KeyStore on an embedded SQLite database (better-sqlite3): WAL journal,
+ * synchronous=FULL so every acknowledged change survives a crash, each method
+ * one transaction.
+ */
+import Database from 'better-sqlite3';
+import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
+import type { AccessKeyRecord, KeyStore, Page } from '../../../ports/key-store.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+export class SqliteKeyStore implements KeyStore {
+  private readonly db: Database.Database;
+  private readonly q: ReturnType<typeof prepareStatements>;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    migrate(this.db);
+    this.q = prepareStatements(this.db);
+  }
+
+  async ensureAccount(accountId: string, createdAt: number): Promise<boolean> {
+    return this.q.insertAccount.run(accountId, createdAt).changes === 1;
+  }
+
+  async countAccounts(): Promise<number> {
+    return (this.q.countAccounts.get() as { n: number }).n;
+  }
+
+  async putAccessKey(r: AccessKeyRecord): Promise<void> {
+    this.q.putAccessKey.run(r.accessKeyId, r.accountId, r.principalArn, r.principalType, r.wrappedSecret, r.status, r.createdAt);
+  }
+
+  async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const row = this.q.getAccessKey.get(accessKeyId) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      accessKeyId: row.access_key_id as string,
+      accountId: row.account_id as string,
+      principalArn: row.principal_arn as string,
+      principalType: row.principal_type as AccessKeyRecord['principalType'],
+      wrappedSecret: row.wrapped_secret as Buffer,
+      status: row.status as AccessKeyRecord['status'],
+      createdAt: row.created_at as number,
+    };
+  }
+
+  async createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.q.insertKey.run(key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key));
+      this.insertMaterial(material);
+    })();
+  }
+
+  private insertMaterial(m: KeyMaterialRecord): void {
+    this.q.insertMaterial.run(m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt);
+  }
+
+  async getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined> {
+    const row = this.q.getKey.get(accountId, region, keyId) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as KeyRecord) : undefined;
+  }
+
+  async updateKey(key: KeyRecord): Promise<boolean> {
+    const info = this.q.updateKey.run(key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key), key.accountId, key.region, key.keyId, key.revision - 1);
+    return info.changes === 1;
+  }
+
+  async deleteKeyIfDue(accountId: string, region: string, keyId: string, now: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.q.deleteDueKey.run(accountId, region, keyId, now).changes !== 1) return false;
+      this.q.deleteAliasesOfKey.run(accountId, region, keyId);
+      this.q.deleteMaterials.run(accountId, region, keyId);
+      return true;
+    }).immediate();
+  }
+
+  async listKeys(accountId: string, region: string, after: string | undefined, limit: number): Promise<Page<KeyRecord>> {
+    const rows = this.q.listKeys.all(accountId, region, after ?? '', limit + 1) as { record: string }[];
+    const items = rows.slice(0, limit).map((r) => JSON.parse(r.record) as KeyRecord);
+    return { items, next: rows.length > limit ? items[items.length - 1].keyId : undefined };
+  }
+
+  async keysDueForDeletion(now: number, limit: number): Promise<KeyRecord[]> {
+    const rows = this.q.dueForDeletion.all(now, limit) as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record) as KeyRecord);
+  }
+
+  async getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined> {
+    const row = this.q.getMaterial.get(accountId, region, keyId, version) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      accountId,
+      region,
+      keyId,
+      version,
+      materialId: row.material_id as string,
+      wrapped: row.wrapped as Buffer,
+      createdAt: row.created_at as number,
+    };
+  }
+
+  async createAlias(a: AliasRecord): Promise<boolean> {
+    return this.q.insertAlias.run(a.accountId, a.region, a.aliasName, a.targetKeyId, a.createdAt, a.updatedAt).changes === 1;
+  }
+
+  async getAlias(accountId: string, region: string, aliasName: string): Promise<AliasRecord | undefined> {
+    const row = this.q.getAlias.get(accountId, region, aliasName) as Row | undefined;
+    return row ? toAlias(row) : undefined;
+  }
+
+  async updateAlias(a: AliasRecord): Promise<boolean> {
+    return this.q.updateAlias.run(a.targetKeyId, a.updatedAt, a.accountId, a.region, a.aliasName).changes === 1;
+  }
+
+  async deleteAlias(accountId: string, region: string, aliasName: string): Promise<boolean> {
+    return this.q.deleteAlias.run(accountId, region, aliasName).changes === 1;
+  }
+
+  async listAliases(accountId: string, region: string, keyId: string | undefined, after: string | undefined, limit: number): Promise<Page<AliasRecord>> {
+    const rows = (keyId === undefined
+      ? this.q.listAliases.all(accountId, region, after ?? '', limit + 1)
+      : this.q.listAliasesOfKey.all(accountId, region, keyId, after ?? '', limit + 1)) as Row[];
+    const items = rows.slice(0, limit).map(toAlias);
+    return { items, next: rows.length > limit ? items[items.length - 1].aliasName : undefined };
+  }
+
+  async countAliasesForKey(accountId: string, region: string, keyId: string): Promise<number> {
+    return (this.q.countAliasesOfKey.get(accountId, region, keyId) as { n: number }).n;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+function toAlias(row: Row): AliasRecord {
+  return {
+    accountId: row.account_id as string,
+    region: row.region as string,
+    aliasName: row.alias_name as string,
+    targetKeyId: row.target_key_id as string,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(SQLITE_MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertAccount: db.prepare('INSERT OR IGNORE INTO accounts (account_id, created_at) VALUES (?, ?)'),
+    countAccounts: db.prepare('SELECT count(*) AS n FROM accounts'),
+    putAccessKey: db.prepare(
+      'INSERT OR REPLACE INTO access_keys (access_key_id, account_id, principal_arn, principal_type, wrapped_secret, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    getAccessKey: db.prepare('SELECT * FROM access_keys WHERE access_key_id = ?'),
+    insertKey: db.prepare('INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    getKey: db.prepare('SELECT record FROM keys WHERE account_id = ? AND region = ? AND key_id = ?'),
+    updateKey: db.prepare(
+      'UPDATE keys SET state = ?, deletion_date = ?, revision = ?, record = ? WHERE account_id = ? AND region = ? AND key_id = ? AND revision = ?',
+    ),
+    deleteDueKey: db.prepare(
+      "DELETE FROM keys WHERE account_id = ? AND region = ? AND key_id = ? AND state = 'PendingDeletion' AND deletion_date <= ?",
+    ),
+    listKeys: db.prepare('SELECT record FROM keys WHERE account_id = ? AND region = ? AND key_id > ? ORDER BY key_id LIMIT ?'),
+    dueForDeletion: db.prepare(
+      "SELECT record FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= ? ORDER BY deletion_date LIMIT ?",
+    ),
+    insertMaterial: db.prepare(
+      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    getMaterial: db.prepare('SELECT material_id, wrapped, created_at FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? AND version = ?'),
+    deleteMaterials: db.prepare('DELETE FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ?'),
+    insertAlias: db.prepare(
+      'INSERT OR IGNORE INTO aliases (account_id, region, alias_name, target_key_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    getAlias: db.prepare('SELECT * FROM aliases WHERE account_id = ? AND region = ? AND alias_name = ?'),
+    updateAlias: db.prepare('UPDATE aliases SET target_key_id = ?, updated_at = ? WHERE account_id = ? AND region = ? AND alias_name = ?'),
+    deleteAlias: db.prepare('DELETE FROM aliases WHERE account_id = ? AND region = ? AND alias_name = ?'),
+    deleteAliasesOfKey: db.prepare('DELETE FROM aliases WHERE account_id = ? AND region = ? AND target_key_id = ?'),
+    listAliases: db.prepare('SELECT * FROM aliases WHERE account_id = ? AND region = ? AND alias_name > ? ORDER BY alias_name LIMIT ?'),
+    listAliasesOfKey: db.prepare(
+      'SELECT * FROM aliases WHERE account_id = ? AND region = ? AND target_key_id = ? AND alias_name > ? ORDER BY alias_name LIMIT ?',
+    ),
+    countAliasesOfKey: db.prepare('SELECT count(*) AS n FROM aliases WHERE account_id = ? AND region = ? AND target_key_id = ?'),
+  };
+}

@@ -1,0 +1,27 @@
+/** Command-line entry point: `trent <command> [options]`. */
+import { serverCommand } from './server-command.js';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  server: serverCommand,
+};
+
+const USAGE = `usage: trent <command> [options]
+
+commands:
+  server    run a Trent node (trent server --help)`;
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const run = command === undefined ? undefined : COMMANDS[command];
+  if (!run) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    await run(rest);
+  } catch (e) {
+    console.error(`trent ${command}: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 2;
+  }
+}

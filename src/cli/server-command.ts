@@ -1,0 +1,88 @@
+/** `trent server`: runs a node until SIGTERM or SIGINT, then shuts down gracefully. */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startTrent } from '../main.js';
+
+export const DEFAULT_LISTEN = '127.0.0.1:4599';
+export const DEFAULT_DATA_DIR = './trent-data';
+
+const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-cert FILE --tls-key FILE]
+                    [--insecure-http] [--dev]
+
+  --listen HOST:PORT   address to listen on (default ${DEFAULT_LISTEN})
+  --data-dir DIR       where the store, root key and first credentials live (default ${DEFAULT_DATA_DIR})
+  --tls-cert FILE      PEM certificate chain; with --tls-key, serve HTTPS
+  --tls-key FILE       PEM private key
+  --insecure-http      allow plain HTTP on a non-loopback address
+  --dev                development mode: accept any credentials (never in production)`;
+
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  if (!m) throw new Error(`--listen must be HOST:PORT, got ${value}`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new Error(`invalid port ${port}`);
+  return { host: m[1] ?? m[2], port };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export async function serverCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: 'string', default: process.env.TRENT_LISTEN ?? DEFAULT_LISTEN },
+      'data-dir': { type: 'string', default: process.env.TRENT_DATA_DIR ?? DEFAULT_DATA_DIR },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'insecure-http': { type: 'boolean', default: false },
+      dev: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const { host, port } = parseListen(values.listen as string);
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+    throw new Error('--tls-cert and --tls-key go together');
+  }
+  const tls = values['tls-cert']
+    ? { cert: readFileSync(values['tls-cert'] as string), key: readFileSync(values['tls-key'] as string) }
+    : undefined;
+  if (!tls && !isLoopback(host) && !values['insecure-http']) {
+    throw new Error(`refusing plain HTTP on non-loopback address ${host}: pass --tls-cert/--tls-key, or --insecure-http`);
+  }
+  if (values.dev) {
+    process.stderr.write(
+      '\n*** DEVELOPMENT MODE: signatures are NOT verified and any credentials are accepted. ***\n' +
+        '*** Never run --dev with keys you care about.                                      ***\n\n',
+    );
+  }
+  const trent = await startTrent({ dataDir: values['data-dir'] as string, host, port, tls, dev: values.dev as boolean });
+  const created = trent.bootstrap.created;
+  if (created) {
+    console.log(`Created account ${created.accountId} with root access key ${created.accessKeyId}.`);
+    if (created.source === 'generated') {
+      console.log(`Secret access key (shown once): ${created.secretAccessKey}`);
+      if (created.file) console.log(`Also written to ${created.file} (mode 0600, profile "trent").`);
+    }
+  }
+  console.log(`Trent listening on ${trent.url} (data in ${values['data-dir']})`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal}: finishing in-flight requests and shutting down\n`);
+    trent.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

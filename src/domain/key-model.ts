@@ -1,0 +1,62 @@
+/** The stored shape of a KMS key and its material versions. Pure data. */
+
+export type KeyState =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Updating';
+
+export interface Tag {
+  TagKey: string;
+  TagValue: string;
+}
+
+export interface KeyRecord {
+  accountId: string;
+  region: string;
+  keyId: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  description: string;
+  keySpec: string;
+  keyUsage: string;
+  origin: string;
+  state: KeyState;
+  /** Epoch milliseconds; set while PendingDeletion. */
+  deletionDate?: number;
+  pendingWindowDays?: number;
+  multiRegion: boolean;
+  policy: string;
+  tags: Tag[];
+  /** Version of the key material that new ciphertext uses. */
+  currentMaterialVersion: number;
+  /** Material id of that version, as DescribeKey reports it. */
+  currentMaterialId: string;
+  /** Incremented by every update; stores reject a write whose expected revision is stale. */
+  revision: number;
+}
+
+export interface KeyMaterialRecord {
+  accountId: string;
+  region: string;
+  keyId: string;
+  version: number;
+  /** 64 hex digits, as AWS reports key material ids. */
+  materialId: string;
+  /** The material wrapped under the root key; never the plaintext. */
+  wrapped: Buffer;
+  createdAt: number;
+}
+
+export interface AliasRecord {
+  accountId: string;
+  region: string;
+  aliasName: string;
+  targetKeyId: string;
+  createdAt: number;
+  updatedAt: number;
+}

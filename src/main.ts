@@ -1,0 +1,93 @@
+/**
+ * Composition root: the only place adapters are chosen and wired.
+ * `startTrent` is used by the CLI and by tests (with a fake clock).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteKeyStore } from './adapters/store/sqlite/sqlite-key-store.js';
+import { loadLocalRootKey } from './adapters/rootkey/local-root-key.js';
+import { CredentialLookup } from './adapters/identity/credentials.js';
+import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
+import { DevAuthenticator, SigV4Authenticator, type Authenticator } from './adapters/http/authenticator.js';
+import { TrentApp } from './adapters/http/app.js';
+import { listen, type RunningServer } from './adapters/http/server.js';
+import { jsonLogger, type Logger } from './adapters/logger.js';
+import { MaterialCache } from './operations/material-cache.js';
+import { sweepDueDeletions } from './operations/deletion-sweeper.js';
+import type { Deps } from './operations/context.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import { cryptoRandom } from './ports/random.js';
+
+export interface TrentOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  tls?: { cert: Buffer; key: Buffer };
+  dev?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Clock for key lifecycle (deletion dates); SigV4 skew checks always use real time. */
+  clock?: Clock;
+  /** How often scheduled deletions are swept, in ms. */
+  sweepIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface Trent {
+  url: string;
+  port: number;
+  bootstrap: BootstrapResult;
+  deps: Deps;
+  /** Runs the deletion sweep now; returns how many keys were deleted. */
+  sweep(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const STORE_FILE = 'trent.db';
+
+export async function startTrent(options: TrentOptions): Promise<Trent> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? jsonLogger();
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const rootKey = loadLocalRootKey(options.dataDir, env);
+  const store = new SqliteKeyStore(join(options.dataDir, STORE_FILE));
+  const deps: Deps = { store, rootKey, clock, random: cryptoRandom, materials: new MaterialCache(store, rootKey) };
+  const bootstrap = await bootstrapIdentity(store, rootKey, env, options.dataDir, clock.now());
+  const authenticator: Authenticator = options.dev
+    ? new DevAuthenticator(store, clock)
+    : new SigV4Authenticator(new CredentialLookup(store, rootKey), systemClock);
+  const app = new TrentApp(deps, authenticator, logger);
+
+  const sweep = async () => {
+    try {
+      return await sweepDueDeletions(deps);
+    } catch (e) {
+      logger.error('deletion sweep failed', { error: String(e) });
+      return 0;
+    }
+  };
+  await sweep();
+  const timer = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
+  timer.unref();
+
+  let server: RunningServer;
+  try {
+    server = await listen(app, { host: options.host ?? '127.0.0.1', port: options.port ?? 0, tls: options.tls });
+  } catch (e) {
+    clearInterval(timer);
+    await store.close();
+    throw e;
+  }
+  return {
+    url: server.url,
+    port: server.port,
+    bootstrap,
+    deps,
+    sweep,
+    close: async () => {
+      clearInterval(timer);
+      await server.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * One KMS request through the core: model validation, then the operation's
+ * handler. Transport, authentication and rendering live in adapters/http.
+ */
+import { err } from '../domain/errors.js';
+import { OPERATION_NAMES, validateInput } from '../domain/validation/validate.js';
+import type { Deps, RequestContext } from './context.js';
+import { KMS_HANDLERS } from './registry.js';
+
+const KNOWN = new Set(OPERATION_NAMES);
+
+export function isKnownOperation(name: string): boolean {
+  return KNOWN.has(name);
+}
+
+export async function dispatchKms(operation: string, input: unknown, ctx: RequestContext, deps: Deps): Promise<object> {
+  if (!KNOWN.has(operation)) throw err.unknownOperation(`Operation ${operation} is not part of TrentService.`);
+  validateInput(operation, input);
+  const handler = KMS_HANDLERS[operation];
+  if (!handler) throw err.unsupported(`${operation} is not supported by this server yet.`);
+  return handler(input as Record<string, unknown>, ctx, deps);
+}

@@ -1,0 +1,79 @@
+/** EnableKey, DisableKey, UpdateKeyDescription, ScheduleKeyDeletion, CancelKeyDeletion. */
+import { err } from '../../domain/errors.js';
+import { assertStateAllows } from '../../domain/key-state.js';
+import type { Handler } from '../context.js';
+import { authorizeOnKey } from '../authorize.js';
+import { resolveKey } from '../key-resolver.js';
+import { mutateKey } from '../mutate-key.js';
+
+const DAY_MS = 86_400_000;
+
+export const enableKey: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  authorizeOnKey('EnableKey', key, arn, ctx);
+  await mutateKey(key, deps, (k) => {
+    assertStateAllows('manage', k.state, arn);
+    if (k.state === 'PendingImport') throw err.invalidState(`${arn} is pending import.`);
+    k.state = 'Enabled';
+    return k;
+  });
+  return {};
+};
+
+export const disableKey: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  authorizeOnKey('DisableKey', key, arn, ctx);
+  await mutateKey(key, deps, (k) => {
+    assertStateAllows('manage', k.state, arn);
+    if (k.state === 'PendingImport') throw err.invalidState(`${arn} is pending import.`);
+    k.state = 'Disabled';
+    return k;
+  });
+  return {};
+};
+
+export const updateKeyDescription: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  authorizeOnKey('UpdateKeyDescription', key, arn, ctx);
+  await mutateKey(key, deps, (k) => {
+    assertStateAllows('manage', k.state, arn);
+    k.description = input.Description;
+    return k;
+  });
+  return {};
+};
+
+export const scheduleKeyDeletion: Handler = async (input, ctx, deps) => {
+  const days: number = input.PendingWindowInDays ?? 30;
+  if (days < 7 || days > 30) {
+    throw err.validation(`PendingWindowInDays should be between 7 and 30, but it is ${days}`);
+  }
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  authorizeOnKey('ScheduleKeyDeletion', key, arn, ctx);
+  const updated = await mutateKey(key, deps, (k) => {
+    assertStateAllows('manage', k.state, arn);
+    k.state = 'PendingDeletion';
+    k.deletionDate = deps.clock.now() + days * DAY_MS;
+    k.pendingWindowDays = days;
+    return k;
+  });
+  return {
+    KeyId: arn,
+    DeletionDate: (updated.deletionDate as number) / 1000,
+    KeyState: 'PendingDeletion',
+    PendingWindowInDays: days,
+  };
+};
+
+export const cancelKeyDeletion: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  authorizeOnKey('CancelKeyDeletion', key, arn, ctx);
+  await mutateKey(key, deps, (k) => {
+    if (k.state !== 'PendingDeletion') throw err.invalidState(`${arn} is not pending deletion.`);
+    k.state = 'Disabled';
+    delete k.deletionDate;
+    delete k.pendingWindowDays;
+    return k;
+  });
+  return { KeyId: arn };
+};

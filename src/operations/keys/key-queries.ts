@@ -1,0 +1,27 @@
+/** DescribeKey and ListKeys. */
+import type { Handler } from '../context.js';
+import { authorizeOnKey } from '../authorize.js';
+import { keyMetadata } from '../key-metadata.js';
+import { arnOf, resolveKey } from '../key-resolver.js';
+import { decodeMarker, encodeMarker, pageLimit } from '../paging.js';
+
+export const describeKey: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: true });
+  authorizeOnKey('DescribeKey', key, arn, ctx);
+  return { KeyMetadata: keyMetadata(key) };
+};
+
+export const listKeys: Handler = async (input, ctx, deps) => {
+  const page = await deps.store.listKeys(
+    ctx.caller.accountId,
+    ctx.region,
+    decodeMarker(input.Marker),
+    pageLimit(input.Limit, 100, 1000),
+  );
+  const out: Record<string, unknown> = {
+    Keys: page.items.map((k) => ({ KeyId: k.keyId, KeyArn: arnOf(k) })),
+    Truncated: page.next !== undefined,
+  };
+  if (page.next !== undefined) out.NextMarker = encodeMarker(page.next);
+  return out;
+};

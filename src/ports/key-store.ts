@@ -1,0 +1,67 @@
+/**
+ * Durable storage of accounts, credentials, keys, key material and aliases.
+ * Every method is atomic: it commits durably before its promise resolves, or
+ * changes nothing. Implementations: SQLite (embedded) and PostgreSQL.
+ */
+import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../domain/key-model.js';
+
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  accountId: string;
+  /** ARN of the principal the key belongs to, e.g. arn:aws:iam::111122223333:root */
+  principalArn: string;
+  principalType: 'Root' | 'IAMUser' | 'AssumedRole';
+  /** Secret access key wrapped under the root key. */
+  wrappedSecret: Buffer;
+  status: 'Active' | 'Inactive';
+  createdAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque position after the last item, present when more items follow. */
+  next?: string;
+}
+
+export interface KeyStore {
+  /** Creates the account if it is new; returns true if it was created. */
+  ensureAccount(accountId: string, createdAt: number): Promise<boolean>;
+  countAccounts(): Promise<number>;
+  putAccessKey(record: AccessKeyRecord): Promise<void>;
+  getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+
+  createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void>;
+  getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined>;
+  /**
+   * Replaces a key record if its stored revision is `key.revision - 1`.
+   * Returns false (and changes nothing) when another writer got there first.
+   */
+  updateKey(key: KeyRecord): Promise<boolean>;
+  /**
+   * Removes a key with all its material and aliases if it is still pending
+   * deletion with a deletion date at or before `now`; returns whether it did.
+   */
+  deleteKeyIfDue(accountId: string, region: string, keyId: string, now: number): Promise<boolean>;
+  listKeys(accountId: string, region: string, after: string | undefined, limit: number): Promise<Page<KeyRecord>>;
+  /** Keys in PendingDeletion whose deletion date is at or before `now`, in any account or region. */
+  keysDueForDeletion(now: number, limit: number): Promise<KeyRecord[]>;
+  getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined>;
+
+  /** Returns false when an alias of that name already exists. */
+  createAlias(alias: AliasRecord): Promise<boolean>;
+  getAlias(accountId: string, region: string, aliasName: string): Promise<AliasRecord | undefined>;
+  /** Returns false when the alias does not exist. */
+  updateAlias(alias: AliasRecord): Promise<boolean>;
+  /** Returns false when the alias does not exist. */
+  deleteAlias(accountId: string, region: string, aliasName: string): Promise<boolean>;
+  listAliases(
+    accountId: string,
+    region: string,
+    keyId: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): Promise<Page<AliasRecord>>;
+  countAliasesForKey(accountId: string, region: string, keyId: string): Promise<number>;
+
+  close(): Promise<void>;
+}
