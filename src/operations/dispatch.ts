@@ -15,8 +15,8 @@ export function isKnownOperation(name: string): boolean {
 
 export async function dispatchKms(operation: string, input: unknown, ctx: RequestContext, deps: Deps): Promise<object> {
   if (!KNOWN.has(operation)) throw err.unknownOperation(`Operation ${operation} is not part of TrentService.`);
-  validateInput(operation, input);
   const handler = KMS_HANDLERS[operation];
   if (!handler) throw err.unsupported(`${operation} is not supported by this server yet.`);
+  validateInput(operation, input);
   return handler(input as Record<string, unknown>, ctx, deps);
 }
