@@ -52,6 +52,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const rootKey = loadLocalRootKey(options.dataDir, env);
   const store = new SqliteKeyStore(join(options.dataDir, STORE_FILE));
   const deps: Deps = { store, rootKey, clock, random: cryptoRandom, materials: new MaterialCache(store, rootKey) };
+  logger.info('store opened', { path: join(options.dataDir, STORE_FILE), driver: store.driver, rootKey: rootKey.description });
   const bootstrap = await bootstrapIdentity(store, rootKey, env, options.dataDir, clock.now());
   const authenticator: Authenticator = options.dev
     ? new DevAuthenticator(store, clock)

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/adapters/store/sqlite/sqlite-driver.js';
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -81,8 +81,8 @@ describe('crash safety', () => {
       kms.destroy();
       assert.ok(ack.keys.length >= 10, `only ${ack.keys.length} keys were written before the kill`);
 
-      const db = new Database(join(dataDir, 'trent.db'));
-      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+      const db = openSqlite(join(dataDir, 'trent.db'));
+      assert.deepEqual(db.prepare('PRAGMA integrity_check').all(), [{ integrity_check: 'ok' }]);
       db.close();
 
       const second = await spawnServer(['--listen', '127.0.0.1:0', '--data-dir', dataDir], rootEnv());

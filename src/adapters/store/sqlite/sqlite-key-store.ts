@@ -1,25 +1,19 @@
 /**
- * KeyStore on an embedded SQLite database (better-sqlite3): WAL journal,
- * synchronous=FULL so every acknowledged change survives a crash, each method
- * one transaction.
+ * KeyStore on an embedded SQLite database: WAL journal, synchronous=FULL so
+ * every acknowledged change survives a crash, each method one transaction.
  */
-import Database from 'better-sqlite3';
+import { openSqlite, type Row, type SqlDatabase } from './sqlite-driver.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { AccessKeyRecord, KeyStore, Page } from '../../../ports/key-store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
-type Row = Record<string, unknown>;
-
 export class SqliteKeyStore implements KeyStore {
-  private readonly db: Database.Database;
+  private readonly db: SqlDatabase;
   private readonly q: ReturnType<typeof prepareStatements>;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
+    this.db = openSqlite(path);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
     migrate(this.db);
     this.q = prepareStatements(this.db);
   }
@@ -54,7 +48,7 @@ export class SqliteKeyStore implements KeyStore {
     this.db.transaction(() => {
       this.q.insertKey.run(key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key));
       this.insertMaterial(material);
-    })();
+    });
   }
 
   private insertMaterial(m: KeyMaterialRecord): void {
@@ -77,7 +71,7 @@ export class SqliteKeyStore implements KeyStore {
       this.q.deleteAliasesOfKey.run(accountId, region, keyId);
       this.q.deleteMaterials.run(accountId, region, keyId);
       return true;
-    }).immediate();
+    });
   }
 
   async listKeys(accountId: string, region: string, after: string | undefined, limit: number): Promise<Page<KeyRecord>> {
@@ -134,6 +128,11 @@ export class SqliteKeyStore implements KeyStore {
     return (this.q.countAliasesOfKey.get(accountId, region, keyId) as { n: number }).n;
   }
 
+  /** Which SQLite binding is in use, for start-up logs. */
+  get driver(): string {
+    return this.db.driver;
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
@@ -150,17 +149,17 @@ function toAlias(row: Row): AliasRecord {
   };
 }
 
-function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
-    db.transaction(() => {
+function migrate(db: SqlDatabase): void {
+  db.transaction(() => {
+    const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
       db.exec(SQLITE_MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    }
+  });
 }
 
-function prepareStatements(db: Database.Database) {
+function prepareStatements(db: SqlDatabase) {
   return {
     insertAccount: db.prepare('INSERT OR IGNORE INTO accounts (account_id, created_at) VALUES (?, ?)'),
     countAccounts: db.prepare('SELECT count(*) AS n FROM accounts'),

@@ -1,0 +1,146 @@
+/**
+ * The storage contract every KeyStore implementation must pass. Each
+ * implementation's test file calls `keyStoreContract` with a factory.
+ */
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KeyStore } from '../../src/ports/key-store.js';
+import type { KeyMaterialRecord, KeyRecord } from '../../src/domain/key-model.js';
+
+let counter = 0;
+function key(overrides: Partial<KeyRecord> = {}): KeyRecord {
+  counter++;
+  return {
+    accountId: '111122223333',
+    region: 'us-east-1',
+    keyId: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
+    createdAt: 1_700_000_000_000,
+    description: 'd',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    keyUsage: 'ENCRYPT_DECRYPT',
+    origin: 'AWS_KMS',
+    state: 'Enabled',
+    multiRegion: false,
+    policy: '{}',
+    tags: [],
+    currentMaterialVersion: 1,
+    currentMaterialId: 'a'.repeat(64),
+    revision: 1,
+    ...overrides,
+  };
+}
+
+function material(k: KeyRecord, version = 1): KeyMaterialRecord {
+  return { accountId: k.accountId, region: k.region, keyId: k.keyId, version, materialId: 'b'.repeat(64), wrapped: Buffer.from([1, 2, 3, version]), createdAt: 1 };
+}
+
+export function keyStoreContract(name: string, open: () => Promise<KeyStore>, cleanup: () => Promise<void> = async () => {}): void {
+  describe(`KeyStore contract: ${name}`, () => {
+    let store: KeyStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('accounts: ensureAccount is idempotent and counted', async () => {
+      assert.equal(await store.countAccounts(), 0);
+      assert.equal(await store.ensureAccount('111122223333', 1), true);
+      assert.equal(await store.ensureAccount('111122223333', 2), false);
+      assert.equal(await store.countAccounts(), 1);
+    });
+
+    it('access keys round-trip with their wrapped secret as bytes', async () => {
+      await store.ensureAccount('111122223333', 1);
+      const rec = { accessKeyId: 'AKIAEXAMPLE000000001', accountId: '111122223333', principalArn: 'arn:aws:iam::111122223333:root', principalType: 'Root' as const, wrappedSecret: Buffer.from([9, 8, 7]), status: 'Active' as const, createdAt: 5 };
+      await store.putAccessKey(rec);
+      const got = await store.getAccessKey(rec.accessKeyId);
+      assert.deepEqual(got, rec);
+      assert.ok(Buffer.isBuffer(got!.wrappedSecret));
+      assert.equal(await store.getAccessKey('AKIAUNKNOWN000000000'), undefined);
+    });
+
+    it('keys and material: create, get, scoped by account and region', async () => {
+      const k = key({ tags: [{ TagKey: 'a', TagValue: 'b' }] });
+      await store.createKey(k, material(k));
+      assert.deepEqual(await store.getKey(k.accountId, k.region, k.keyId), k);
+      assert.equal(await store.getKey(k.accountId, 'eu-west-1', k.keyId), undefined);
+      assert.equal(await store.getKey('999999999999', k.region, k.keyId), undefined);
+      const m = await store.getMaterial(k.accountId, k.region, k.keyId, 1);
+      assert.deepEqual(m, material(k));
+      assert.ok(Buffer.isBuffer(m!.wrapped));
+      assert.equal(await store.getMaterial(k.accountId, k.region, k.keyId, 2), undefined);
+    });
+
+    it('createKey of an existing key id fails and changes nothing', async () => {
+      const k = key();
+      await store.createKey(k, material(k));
+      await assert.rejects(store.createKey({ ...k, description: 'other' }, material(k)));
+      assert.equal((await store.getKey(k.accountId, k.region, k.keyId))!.description, 'd');
+    });
+
+    it('updateKey is compare-and-set on revision', async () => {
+      const k = key();
+      await store.createKey(k, material(k));
+      assert.equal(await store.updateKey({ ...k, description: 'v2', revision: 2 }), true);
+      assert.equal(await store.updateKey({ ...k, description: 'stale', revision: 2 }), false);
+      assert.equal(await store.updateKey({ ...k, description: 'skip', revision: 4 }), false);
+      const got = (await store.getKey(k.accountId, k.region, k.keyId))!;
+      assert.deepEqual([got.description, got.revision], ['v2', 2]);
+    });
+
+    it('listKeys pages in key id order', async () => {
+      const keys = [key(), key(), key(), key(), key()];
+      for (const k of keys) await store.createKey(k, material(k));
+      const other = key({ region: 'eu-west-1' });
+      await store.createKey(other, material(other));
+      const first = await store.listKeys('111122223333', 'us-east-1', undefined, 2);
+      assert.deepEqual(first.items.map((k) => k.keyId), keys.slice(0, 2).map((k) => k.keyId));
+      const second = await store.listKeys('111122223333', 'us-east-1', first.next, 2);
+      const third = await store.listKeys('111122223333', 'us-east-1', second.next, 2);
+      assert.deepEqual(third.items.map((k) => k.keyId), [keys[4].keyId]);
+      assert.equal(third.next, undefined);
+    });
+
+    it('deletion: only due keys are listed and deleted, with material and aliases', async () => {
+      const due = key({ state: 'PendingDeletion', deletionDate: 100 });
+      const later = key({ state: 'PendingDeletion', deletionDate: 300 });
+      const live = key();
+      for (const k of [due, later, live]) await store.createKey(k, material(k));
+      await store.createAlias({ accountId: due.accountId, region: due.region, aliasName: 'alias/due', targetKeyId: due.keyId, createdAt: 1, updatedAt: 1 });
+      assert.deepEqual((await store.keysDueForDeletion(200, 10)).map((k) => k.keyId), [due.keyId]);
+      assert.equal(await store.deleteKeyIfDue(later.accountId, later.region, later.keyId, 200), false);
+      assert.equal(await store.deleteKeyIfDue(live.accountId, live.region, live.keyId, 200), false);
+      assert.equal(await store.deleteKeyIfDue(due.accountId, due.region, due.keyId, 200), true);
+      assert.equal(await store.getKey(due.accountId, due.region, due.keyId), undefined);
+      assert.equal(await store.getMaterial(due.accountId, due.region, due.keyId, 1), undefined);
+      assert.equal(await store.getAlias(due.accountId, due.region, 'alias/due'), undefined);
+      assert.ok(await store.getKey(later.accountId, later.region, later.keyId));
+    });
+
+    it('aliases: unique per account and region, update, delete, list by key with paging', async () => {
+      const a = key();
+      const b = key();
+      const base = { accountId: a.accountId, region: a.region, createdAt: 1, updatedAt: 1 };
+      assert.equal(await store.createAlias({ ...base, aliasName: 'alias/x', targetKeyId: a.keyId }), true);
+      assert.equal(await store.createAlias({ ...base, aliasName: 'alias/x', targetKeyId: b.keyId }), false);
+      assert.equal(await store.createAlias({ ...base, region: 'eu-west-1', aliasName: 'alias/x', targetKeyId: b.keyId }), true);
+      assert.equal(await store.createAlias({ ...base, aliasName: 'alias/y', targetKeyId: a.keyId }), true);
+      assert.equal(await store.createAlias({ ...base, aliasName: 'alias/z', targetKeyId: b.keyId }), true);
+      assert.equal(await store.countAliasesForKey(a.accountId, a.region, a.keyId), 2);
+      assert.equal(await store.updateAlias({ ...base, aliasName: 'alias/x', targetKeyId: b.keyId, updatedAt: 9 }), true);
+      assert.equal(await store.updateAlias({ ...base, aliasName: 'alias/none', targetKeyId: b.keyId }), false);
+      assert.deepEqual(await store.getAlias(a.accountId, a.region, 'alias/x'), { ...base, aliasName: 'alias/x', targetKeyId: b.keyId, updatedAt: 9 });
+      const page = await store.listAliases(a.accountId, a.region, undefined, undefined, 2);
+      assert.deepEqual(page.items.map((x) => x.aliasName), ['alias/x', 'alias/y']);
+      const rest = await store.listAliases(a.accountId, a.region, undefined, page.next, 2);
+      assert.deepEqual(rest.items.map((x) => x.aliasName), ['alias/z']);
+      assert.equal(rest.next, undefined);
+      assert.deepEqual((await store.listAliases(a.accountId, a.region, b.keyId, undefined, 10)).items.map((x) => x.aliasName), ['alias/x', 'alias/z']);
+      assert.equal(await store.deleteAlias(a.accountId, a.region, 'alias/x'), true);
+      assert.equal(await store.deleteAlias(a.accountId, a.region, 'alias/x'), false);
+    });
+  });
+}
