@@ -62,7 +62,23 @@ export async function serverCommand(argv: string[]): Promise<void> {
         '*** Never run --dev with keys you care about.                                      ***\n\n',
     );
   }
-  const trent = await startTrent({ dataDir: values['data-dir'] as string, host, port, tls, dev: values.dev as boolean });
+  // Signal handlers go in before start-up, so a stop requested at any moment is graceful.
+  let stopping = false;
+  const starting = startTrent({ dataDir: values['data-dir'] as string, host, port, tls, dev: values.dev as boolean });
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal}: finishing in-flight requests and shutting down\n`);
+    starting
+      .then((t) => t.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const trent = await starting;
   const created = trent.bootstrap.created;
   if (created) {
     console.log(`Created account ${created.accountId} with root access key ${created.accessKeyId}.`);
@@ -72,17 +88,4 @@ export async function serverCommand(argv: string[]): Promise<void> {
     }
   }
   console.log(`Trent listening on ${trent.url} (data in ${values['data-dir']})`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`${signal}: finishing in-flight requests and shutting down\n`);
-    trent.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }

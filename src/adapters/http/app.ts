@@ -6,7 +6,7 @@
  */
 import { KmsError, err } from '../../domain/errors.js';
 import type { Deps } from '../../operations/context.js';
-import { dispatchKms } from '../../operations/dispatch.js';
+import { dispatchKms, isKnownOperation } from '../../operations/dispatch.js';
 import type { Authenticator } from './authenticator.js';
 import { errorResponse, jsonResponse, operationFromTarget, parseJsonBody, type HttpResponse } from './json-protocol.js';
 import type { Logger } from '../logger.js';
@@ -40,12 +40,14 @@ export class TrentApp {
     if (req.method !== 'POST') {
       throw new KmsError('UnknownOperationException', `Method ${req.method} is not supported; send POST / with X-Amz-Target.`);
     }
+    // As AWS: the body and target are checked before the signature.
+    const input = parseJsonBody(req.body);
+    const operation = operationFromTarget(req.headers['x-amz-target']);
+    if (!isKnownOperation(operation)) throw err.unknownOperation(`Operation ${operation} is not part of TrentService.`);
     const who = await this.authenticator.authenticate(req);
     if (who.service !== 'kms') {
       throw err.unsupported(`Service ${who.service} is not served by this endpoint yet.`);
     }
-    const operation = operationFromTarget(req.headers['x-amz-target']);
-    const input = parseJsonBody(req.body);
     const ctx = { caller: who.caller, region: who.region, requestId: req.requestId };
     return jsonResponse(req.requestId, await dispatchKms(operation, input, ctx, this.deps));
   }

@@ -77,13 +77,16 @@ export function parseAuthorization(req: IncomingSignedRequest): ParsedAuthorizat
     const params = queryAuthParams(splitTarget(req.rawUrl).query);
     if (params.has('X-Amz-Algorithm')) return parseQueryAuth(params);
   }
-  throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  throw new KmsError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
 }
 
 function parseHeaderAuth(req: IncomingSignedRequest, header: string): ParsedAuthorization {
   const auth = header.trim();
   const sp = auth.indexOf(' ');
   const algorithm = sp < 0 ? auth : auth.slice(0, sp);
+  if (!algorithm.startsWith('AWS4-')) {
+    throw new KmsError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
+  }
   if (algorithm !== ALGORITHM) {
     throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}' (only AWS4-HMAC-SHA256 for now). `);
   }
@@ -150,7 +153,7 @@ function safeDecode(s: string): string {
 
 function parseQueryAuth(params: Map<string, string>): ParsedAuthorization {
   if (params.get('X-Amz-Algorithm') !== ALGORITHM) {
-    throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+    throw new KmsError('MissingAuthenticationTokenException', 'Request is missing Authentication Token');
   }
   const credential = params.get('X-Amz-Credential');
   const signature = params.get('X-Amz-Signature');

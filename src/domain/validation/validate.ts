@@ -109,17 +109,19 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Nesting beyond this is rendered as '...': request bodies may nest arbitrarily deep. */
+const MAX_RENDER_DEPTH = 8;
+
 /** Java-toString-like rendering used in constraint violations. */
-function render(v: unknown): string {
+function render(v: unknown, depth = 0): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return '[' + v.map(render).join(', ') + ']';
-  if (typeof v === 'object') {
-    const parts: string[] = [];
-    for (const k of Object.keys(v)) parts.push(k + '=' + render((v as Record<string, unknown>)[k]));
-    return '{' + parts.join(', ') + '}';
-  }
-  return String(v);
+  if (typeof v !== 'object') return String(v);
+  if (depth >= MAX_RENDER_DEPTH) return '...';
+  if (Array.isArray(v)) return '[' + v.map((x) => render(x, depth + 1)).join(', ') + ']';
+  const parts: string[] = [];
+  for (const k of Object.keys(v)) parts.push(k + '=' + render((v as Record<string, unknown>)[k], depth + 1));
+  return '{' + parts.join(', ') + '}';
 }
 
 /** JSON rendering used in type errors (the value is not of the model's type). */
@@ -128,7 +130,7 @@ function renderJson(v: unknown): string {
   try {
     s = JSON.stringify(v) ?? String(v);
   } catch {
-    s = String(v);
+    s = Array.isArray(v) ? '[...]' : typeof v === 'object' ? '{...}' : '...';
   }
   return s.length > 100 ? s.slice(0, 100) + '...' : s;
 }
