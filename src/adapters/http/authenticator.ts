@@ -22,6 +22,14 @@ export interface Authenticator {
 }
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** Keys live in (account, region): the scope's region must look like one. */
+function checkRegion(region: string): void {
+  if (!REGION.test(region)) {
+    throw new KmsError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'. `);
+  }
+}
 
 export class SigV4Authenticator implements Authenticator {
   private readonly verifier = new SigV4Verifier();
@@ -33,6 +41,7 @@ export class SigV4Authenticator implements Authenticator {
 
   async authenticate(req: IncomingSignedRequest): Promise<Authenticated> {
     const auth = parseAuthorization(req);
+    checkRegion(auth.region);
     const found = await this.credentials.find(auth.accessKeyId);
     if (!found) throw new KmsError('UnrecognizedClientException', INVALID_TOKEN);
     if (auth.securityToken !== undefined) throw new KmsError('UnrecognizedClientException', INVALID_TOKEN);
@@ -64,6 +73,7 @@ export class DevAuthenticator implements Authenticator {
     let service = 'kms';
     if (req.headers.authorization !== undefined) {
       const auth = parseAuthorization(req);
+      checkRegion(auth.region);
       accessKeyId = auth.accessKeyId;
       region = auth.region;
       service = auth.service;
