@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteKeyStore } from './adapters/store/sqlite/sqlite-key-store.js';
+import { openSqliteStores } from './adapters/store/sqlite/open-sqlite.js';
 import { loadLocalRootKey } from './adapters/rootkey/local-root-key.js';
 import { CredentialLookup } from './adapters/identity/credentials.js';
 import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
@@ -50,13 +50,14 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const logger = options.logger ?? jsonLogger();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const rootKey = loadLocalRootKey(options.dataDir, env);
-  const store = new SqliteKeyStore(join(options.dataDir, STORE_FILE));
-  const deps: Deps = { store, rootKey, clock, random: cryptoRandom, materials: new MaterialCache(store, rootKey) };
-  logger.info('store opened', { path: join(options.dataDir, STORE_FILE), driver: store.driver, rootKey: rootKey.description });
-  const bootstrap = await bootstrapIdentity(store, rootKey, env, options.dataDir, clock.now());
+  const stores = openSqliteStores(join(options.dataDir, STORE_FILE));
+  const store = stores.keys;
+  const deps: Deps = { store, identity: stores.identity, rootKey, clock, random: cryptoRandom, materials: new MaterialCache(store, rootKey) };
+  logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
+  const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, clock.now());
   const authenticator: Authenticator = options.dev
-    ? new DevAuthenticator(store, clock)
-    : new SigV4Authenticator(new CredentialLookup(store, rootKey), systemClock);
+    ? new DevAuthenticator(stores.identity, clock)
+    : new SigV4Authenticator(new CredentialLookup(stores.identity, rootKey), systemClock);
   const app = new TrentApp(deps, authenticator, logger);
 
   const sweep = async () => {
@@ -76,7 +77,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     server = await listen(app, { host: options.host ?? '127.0.0.1', port: options.port ?? 0, tls: options.tls });
   } catch (e) {
     clearInterval(timer);
-    await store.close();
+    await stores.close();
     throw e;
   }
   return {
@@ -88,7 +89,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     close: async () => {
       clearInterval(timer);
       await server.close();
-      await store.close();
+      await stores.close();
     },
   };
 }

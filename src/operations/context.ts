@@ -1,5 +1,6 @@
 /** What every operation receives: the authenticated caller and the core's ports. */
 import type { Clock } from '../ports/clock.js';
+import type { IdentityStore } from '../ports/identity-store.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { Random } from '../ports/random.js';
 import type { RootKeyProvider } from '../ports/root-key.js';
@@ -22,6 +23,7 @@ export interface RequestContext {
 
 export interface Deps {
   store: KeyStore;
+  identity: IdentityStore;
   rootKey: RootKeyProvider;
   clock: Clock;
   random: Random;

@@ -1,21 +1,9 @@
 /**
- * Durable storage of accounts, credentials, keys, key material and aliases.
+ * Durable storage of keys, key material and aliases.
  * Every method is atomic: it commits durably before its promise resolves, or
  * changes nothing. Implementations: SQLite (embedded) and PostgreSQL.
  */
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../domain/key-model.js';
-
-export interface AccessKeyRecord {
-  accessKeyId: string;
-  accountId: string;
-  /** ARN of the principal the key belongs to, e.g. arn:aws:iam::111122223333:root */
-  principalArn: string;
-  principalType: 'Root' | 'IAMUser' | 'AssumedRole';
-  /** Secret access key wrapped under the root key. */
-  wrappedSecret: Buffer;
-  status: 'Active' | 'Inactive';
-  createdAt: number;
-}
 
 export interface Page<T> {
   items: T[];
@@ -24,12 +12,6 @@ export interface Page<T> {
 }
 
 export interface KeyStore {
-  /** Creates the account if it is new; returns true if it was created. */
-  ensureAccount(accountId: string, createdAt: number): Promise<boolean>;
-  countAccounts(): Promise<number>;
-  putAccessKey(record: AccessKeyRecord): Promise<void>;
-  getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
-
   createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void>;
   getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined>;
   /**
@@ -62,6 +44,4 @@ export interface KeyStore {
     limit: number,
   ): Promise<Page<AliasRecord>>;
   countAliasesForKey(accountId: string, region: string, keyId: string): Promise<number>;
-
-  close(): Promise<void>;
 }

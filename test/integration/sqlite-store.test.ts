@@ -1,9 +1,9 @@
-/** The KeyStore contract on SQLite, with every SQLite binding available to this Node version. */
+/** The store contract on SQLite, with every SQLite binding available to this Node version. */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { SqliteKeyStore } from '../../src/adapters/store/sqlite/sqlite-key-store.js';
-import { keyStoreContract } from '../helpers/key-store-contract.js';
+import { openSqliteStores } from '../../src/adapters/store/sqlite/open-sqlite.js';
+import { storeContract } from '../helpers/store-contract.js';
 import { tempDir } from '../helpers/trent.js';
 
 const require = createRequire(import.meta.url);
@@ -22,14 +22,14 @@ const drivers = ['better-sqlite3', 'node:sqlite'].filter(available);
 if (drivers.length === 0) throw new Error('no SQLite binding loads on this Node version');
 for (const driver of drivers) {
   let dir = '';
-  keyStoreContract(
+  storeContract(
     `SQLite via ${driver}`,
     async () => {
       dir = tempDir();
       const previous = process.env.TRENT_SQLITE_DRIVER;
       process.env.TRENT_SQLITE_DRIVER = driver;
       try {
-        return new SqliteKeyStore(join(dir, 'trent.db'));
+        return openSqliteStores(join(dir, 'trent.db'));
       } finally {
         if (previous === undefined) delete process.env.TRENT_SQLITE_DRIVER;
         else process.env.TRENT_SQLITE_DRIVER = previous;

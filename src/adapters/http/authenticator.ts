@@ -7,7 +7,7 @@ import { KmsError } from '../../domain/errors.js';
 import { accountRootArn } from '../../domain/key-ids.js';
 import type { Caller } from '../../operations/context.js';
 import type { Clock } from '../../ports/clock.js';
-import type { KeyStore } from '../../ports/key-store.js';
+import type { IdentityStore } from '../../ports/identity-store.js';
 import type { CredentialLookup } from '../identity/credentials.js';
 import { SigV4Verifier, parseAuthorization, type IncomingSignedRequest } from './sigv4.js';
 
@@ -63,7 +63,7 @@ export class DevAuthenticator implements Authenticator {
   private readonly known = new Set<string>();
 
   constructor(
-    private readonly store: KeyStore,
+    private readonly store: IdentityStore,
     private readonly clock: Clock,
   ) {}
 

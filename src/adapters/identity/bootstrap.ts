@@ -9,7 +9,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { accountRootArn } from '../../domain/key-ids.js';
-import type { KeyStore } from '../../ports/key-store.js';
+import type { IdentityStore } from '../../ports/identity-store.js';
 import type { RootKeyProvider } from '../../ports/root-key.js';
 import { generateAccessKeyId, generateAccountId, generateSecretAccessKey, storeAccessKey } from './credentials.js';
 
@@ -21,7 +21,7 @@ export interface BootstrapResult {
 }
 
 export async function bootstrapIdentity(
-  store: KeyStore,
+  store: IdentityStore,
   rootKey: RootKeyProvider,
   env: NodeJS.ProcessEnv,
   dataDir: string | undefined,

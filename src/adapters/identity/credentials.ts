@@ -4,7 +4,7 @@
  * bounded, so the store and root key are consulted once per access key).
  */
 import { randomBytes } from 'node:crypto';
-import type { AccessKeyRecord, KeyStore } from '../../ports/key-store.js';
+import type { AccessKeyRecord, IdentityStore } from '../../ports/identity-store.js';
 import type { RootKeyProvider } from '../../ports/root-key.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -38,7 +38,7 @@ export class CredentialLookup {
   private readonly cache = new Map<string, ActiveCredential>();
 
   constructor(
-    private readonly store: KeyStore,
+    private readonly store: IdentityStore,
     private readonly rootKey: RootKeyProvider,
     private readonly capacity = 10_000,
   ) {}
@@ -61,7 +61,7 @@ export class CredentialLookup {
 }
 
 export async function storeAccessKey(
-  store: KeyStore,
+  store: IdentityStore,
   rootKey: RootKeyProvider,
   fields: Omit<AccessKeyRecord, 'wrappedSecret'>,
   secret: string,

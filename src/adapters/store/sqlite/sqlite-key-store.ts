@@ -2,46 +2,21 @@
  * KeyStore on an embedded SQLite database: WAL journal, synchronous=FULL so
  * every acknowledged change survives a crash, each method one transaction.
  */
-import { openSqlite, type Row, type SqlDatabase } from './sqlite-driver.js';
+import type { Row, SqlDatabase } from './sqlite-driver.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
-import type { AccessKeyRecord, KeyStore, Page } from '../../../ports/key-store.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import type { KeyStore, Page } from '../../../ports/key-store.js';
+import { KEY_MIGRATIONS } from './migrations.js';
+import { migrate } from './migrate.js';
 
 export class SqliteKeyStore implements KeyStore {
   private readonly db: SqlDatabase;
   private readonly q: ReturnType<typeof prepareStatements>;
 
-  constructor(path: string) {
-    this.db = openSqlite(path);
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-    migrate(this.db);
+  /** `db` is shared with the other SQLite stores of the same file; see open-sqlite.ts. */
+  constructor(db: SqlDatabase) {
+    this.db = db;
+    migrate(this.db, 'keys', KEY_MIGRATIONS);
     this.q = prepareStatements(this.db);
-  }
-
-  async ensureAccount(accountId: string, createdAt: number): Promise<boolean> {
-    return this.q.insertAccount.run(accountId, createdAt).changes === 1;
-  }
-
-  async countAccounts(): Promise<number> {
-    return (this.q.countAccounts.get() as { n: number }).n;
-  }
-
-  async putAccessKey(r: AccessKeyRecord): Promise<void> {
-    this.q.putAccessKey.run(r.accessKeyId, r.accountId, r.principalArn, r.principalType, r.wrappedSecret, r.status, r.createdAt);
-  }
-
-  async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    const row = this.q.getAccessKey.get(accessKeyId) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      accessKeyId: row.access_key_id as string,
-      accountId: row.account_id as string,
-      principalArn: row.principal_arn as string,
-      principalType: row.principal_type as AccessKeyRecord['principalType'],
-      wrappedSecret: row.wrapped_secret as Buffer,
-      status: row.status as AccessKeyRecord['status'],
-      createdAt: row.created_at as number,
-    };
   }
 
   async createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void> {
@@ -128,14 +103,6 @@ export class SqliteKeyStore implements KeyStore {
     return (this.q.countAliasesOfKey.get(accountId, region, keyId) as { n: number }).n;
   }
 
-  /** Which SQLite binding is in use, for start-up logs. */
-  get driver(): string {
-    return this.db.driver;
-  }
-
-  async close(): Promise<void> {
-    this.db.close();
-  }
 }
 
 function toAlias(row: Row): AliasRecord {
@@ -149,24 +116,8 @@ function toAlias(row: Row): AliasRecord {
   };
 }
 
-function migrate(db: SqlDatabase): void {
-  db.transaction(() => {
-    const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-    for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
-      db.exec(SQLITE_MIGRATIONS[v]);
-      db.exec(`PRAGMA user_version = ${v + 1}`);
-    }
-  });
-}
-
 function prepareStatements(db: SqlDatabase) {
   return {
-    insertAccount: db.prepare('INSERT OR IGNORE INTO accounts (account_id, created_at) VALUES (?, ?)'),
-    countAccounts: db.prepare('SELECT count(*) AS n FROM accounts'),
-    putAccessKey: db.prepare(
-      'INSERT OR REPLACE INTO access_keys (access_key_id, account_id, principal_arn, principal_type, wrapped_secret, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    getAccessKey: db.prepare('SELECT * FROM access_keys WHERE access_key_id = ?'),
     insertKey: db.prepare('INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     getKey: db.prepare('SELECT record FROM keys WHERE account_id = ? AND region = ? AND key_id = ?'),
     updateKey: db.prepare(

@@ -5,6 +5,7 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KeyStore } from '../../src/ports/key-store.js';
+import type { Stores } from '../../src/ports/stores.js';
 import type { KeyMaterialRecord, KeyRecord } from '../../src/domain/key-model.js';
 
 let counter = 0;
@@ -34,32 +35,36 @@ function material(k: KeyRecord, version = 1): KeyMaterialRecord {
   return { accountId: k.accountId, region: k.region, keyId: k.keyId, version, materialId: 'b'.repeat(64), wrapped: Buffer.from([1, 2, 3, version]), createdAt: 1 };
 }
 
-export function keyStoreContract(name: string, open: () => Promise<KeyStore>, cleanup: () => Promise<void> = async () => {}): void {
-  describe(`KeyStore contract: ${name}`, () => {
+export function storeContract(name: string, open: () => Promise<Stores>, cleanup: () => Promise<void> = async () => {}): void {
+  describe(`store contract: ${name}`, () => {
+    let stores: Stores;
     let store: KeyStore;
     beforeEach(async () => {
-      store = await open();
+      stores = await open();
+      store = stores.keys;
     });
     afterEach(async () => {
-      await store.close();
+      await stores.close();
       await cleanup();
     });
 
     it('accounts: ensureAccount is idempotent and counted', async () => {
-      assert.equal(await store.countAccounts(), 0);
-      assert.equal(await store.ensureAccount('111122223333', 1), true);
-      assert.equal(await store.ensureAccount('111122223333', 2), false);
-      assert.equal(await store.countAccounts(), 1);
+      const identity = stores.identity;
+      assert.equal(await identity.countAccounts(), 0);
+      assert.equal(await identity.ensureAccount('111122223333', 1), true);
+      assert.equal(await identity.ensureAccount('111122223333', 2), false);
+      assert.equal(await identity.countAccounts(), 1);
     });
 
     it('access keys round-trip with their wrapped secret as bytes', async () => {
-      await store.ensureAccount('111122223333', 1);
+      const identity = stores.identity;
+      await identity.ensureAccount('111122223333', 1);
       const rec = { accessKeyId: 'AKIAEXAMPLE000000001', accountId: '111122223333', principalArn: 'arn:aws:iam::111122223333:root', principalType: 'Root' as const, wrappedSecret: Buffer.from([9, 8, 7]), status: 'Active' as const, createdAt: 5 };
-      await store.putAccessKey(rec);
-      const got = await store.getAccessKey(rec.accessKeyId);
+      await identity.putAccessKey(rec);
+      const got = await identity.getAccessKey(rec.accessKeyId);
       assert.deepEqual(got, rec);
       assert.ok(Buffer.isBuffer(got!.wrappedSecret));
-      assert.equal(await store.getAccessKey('AKIAUNKNOWN000000000'), undefined);
+      assert.equal(await identity.getAccessKey('AKIAUNKNOWN000000000'), undefined);
     });
 
     it('keys and material: create, get, scoped by account and region', async () => {
