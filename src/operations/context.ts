@@ -6,12 +6,23 @@ import type { Random } from '../ports/random.js';
 import type { RootKeyProvider } from '../ports/root-key.js';
 import type { MaterialCache } from './material-cache.js';
 
+/** The authenticated principal of a request. */
 export interface Caller {
   accountId: string;
-  /** e.g. arn:aws:iam::111122223333:root */
+  /** The account root (arn:aws:iam::111122223333:root), an IAM user, or an assumed-role session ARN. */
   arn: string;
   principalType: 'Root' | 'IAMUser' | 'AssumedRole';
   accessKeyId: string;
+  /** aws:userid: the account id for the root, the user id (AIDA...) for users, "AROA...:session" for sessions. */
+  userId: string;
+  /** IAM users only. */
+  userName?: string;
+  /** Assumed-role sessions only: the role and the session's name. */
+  roleArn?: string;
+  roleName?: string;
+  sessionName?: string;
+  /** Session tags (aws:PrincipalTag/*), when the session has any. */
+  principalTags?: Record<string, string>;
 }
 
 export interface RequestContext {
@@ -19,6 +30,11 @@ export interface RequestContext {
   /** The region of the SigV4 credential scope. */
   region: string;
   requestId: string;
+  /** The client's address (aws:SourceIp). */
+  sourceIp: string;
+  /** Whether the request arrived over TLS (aws:SecureTransport). */
+  secureTransport: boolean;
+  userAgent: string;
 }
 
 export interface Deps {

@@ -17,6 +17,9 @@ export interface AppRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
   requestId: string;
+  /** The peer's address, and whether the connection is TLS. */
+  sourceIp: string;
+  secureTransport: boolean;
 }
 
 export class TrentApp {
@@ -48,7 +51,14 @@ export class TrentApp {
     if (who.service !== 'kms') {
       throw err.unsupported(`Service ${who.service} is not served by this endpoint yet.`);
     }
-    const ctx = { caller: who.caller, region: who.region, requestId: req.requestId };
+    const ctx = {
+      caller: who.caller,
+      region: who.region,
+      requestId: req.requestId,
+      sourceIp: req.sourceIp,
+      secureTransport: req.secureTransport,
+      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : '',
+    };
     return jsonResponse(req.requestId, await dispatchKms(operation, input, ctx, this.deps));
   }
 }

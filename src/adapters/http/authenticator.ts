@@ -48,7 +48,13 @@ export class SigV4Authenticator implements Authenticator {
     this.verifier.verify(req, auth, found.secret, this.clock.now());
     const r = found.record;
     return {
-      caller: { accountId: r.accountId, arn: r.principalArn, principalType: r.principalType, accessKeyId: r.accessKeyId },
+      caller: {
+        accountId: r.accountId,
+        arn: r.principalArn,
+        principalType: r.principalType,
+        accessKeyId: r.accessKeyId,
+        userId: r.principalType === 'Root' ? r.accountId : r.accessKeyId,
+      },
       region: auth.region,
       service: auth.service,
     };
@@ -84,7 +90,7 @@ export class DevAuthenticator implements Authenticator {
       this.known.add(accountId);
     }
     return {
-      caller: { accountId, arn: accountRootArn(accountId), principalType: 'Root', accessKeyId },
+      caller: { accountId, arn: accountRootArn(accountId), principalType: 'Root', accessKeyId, userId: accountId },
       region,
       service,
     };

@@ -79,7 +79,15 @@ function serve(app: TrentApp, req: IncomingMessage, res: ServerResponse): void {
     if (aborted) return;
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     app
-      .handle({ method: req.method ?? 'GET', rawUrl: req.url ?? '/', headers: req.headers, body, requestId })
+      .handle({
+        method: req.method ?? 'GET',
+        rawUrl: req.url ?? '/',
+        headers: req.headers,
+        body,
+        requestId,
+        sourceIp: normalizeAddress(req.socket.remoteAddress),
+        secureTransport: (req.socket as { encrypted?: boolean }).encrypted === true,
+      })
       .then((out) => {
         res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
         res.end(out.body);
@@ -89,6 +97,12 @@ function serve(app: TrentApp, req: IncomingMessage, res: ServerResponse): void {
         res.end();
       });
   });
+}
+
+/** IPv4 peers on a dual-stack socket appear as ::ffff:a.b.c.d. */
+function normalizeAddress(address: string | undefined): string {
+  if (!address) return '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 function tooLarge(req: IncomingMessage, res: ServerResponse, requestId: string): void {
