@@ -4,6 +4,7 @@
  * changes nothing. Implementations: SQLite (embedded) and PostgreSQL.
  */
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../domain/key-model.js';
+import type { GrantRecord } from '../domain/grants.js';
 
 export interface Page<T> {
   items: T[];
@@ -44,4 +45,14 @@ export interface KeyStore {
     limit: number,
   ): Promise<Page<AliasRecord>>;
   countAliasesForKey(accountId: string, region: string, keyId: string): Promise<number>;
+
+  createGrant(grant: GrantRecord): Promise<void>;
+  /** Every grant of a key, in grant id order. */
+  grantsForKey(accountId: string, region: string, keyId: string): Promise<GrantRecord[]>;
+  /** A grant by id alone (grant ids are unique), for retirement by token. */
+  grantById(grantId: string): Promise<GrantRecord | undefined>;
+  listGrants(accountId: string, region: string, keyId: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>>;
+  listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>>;
+  /** Returns false when the grant does not exist. */
+  deleteGrant(accountId: string, region: string, keyId: string, grantId: string): Promise<boolean>;
 }

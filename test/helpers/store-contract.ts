@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { KeyStore } from '../../src/ports/key-store.js';
 import type { Stores } from '../../src/ports/stores.js';
 import type { KeyMaterialRecord, KeyRecord } from '../../src/domain/key-model.js';
+import type { GrantRecord } from '../../src/domain/grants.js';
 
 let counter = 0;
 function key(overrides: Partial<KeyRecord> = {}): KeyRecord {
@@ -146,6 +147,35 @@ export function storeContract(name: string, open: () => Promise<Stores>, cleanup
       assert.deepEqual((await store.listAliases(a.accountId, a.region, b.keyId, undefined, 10)).items.map((x) => x.aliasName), ['alias/x', 'alias/z']);
       assert.equal(await store.deleteAlias(a.accountId, a.region, 'alias/x'), true);
       assert.equal(await store.deleteAlias(a.accountId, a.region, 'alias/x'), false);
+    });
+
+    it('grants: create, list by key and by retiring principal with paging, find by id, delete, removed with the key', async () => {
+      const k = key({ state: 'PendingDeletion', deletionDate: 10 });
+      await store.createKey(k, material(k));
+      const grant = (n: number, retiring?: string): GrantRecord => ({
+        accountId: k.accountId, region: k.region, keyId: k.keyId, grantId: String(n).padStart(64, '0'),
+        granteePrincipal: 'arn:aws:iam::111122223333:role/app', operations: ['Decrypt'],
+        issuingAccount: 'arn:aws:iam::111122223333:root', createdAt: n, tokenHash: 'f'.repeat(64),
+        ...(retiring ? { retiringPrincipal: retiring } : {}),
+        ...(n === 1 ? { name: 'named' } : {}),
+        ...(n === 2 ? { constraints: { EncryptionContextSubset: { a: 'b' } } } : {}),
+      });
+      const ops = 'arn:aws:iam::111122223333:user/ops';
+      for (const n of [3, 1, 2]) await store.createGrant(grant(n, n === 2 ? undefined : ops));
+      assert.deepEqual((await store.grantsForKey(k.accountId, k.region, k.keyId)).map((g) => g.grantId), [grant(1).grantId, grant(2).grantId, grant(3).grantId]);
+      assert.deepEqual(await store.grantById(grant(2).grantId), grant(2, undefined));
+      assert.equal(await store.grantById('9'.repeat(64)), undefined);
+      const first = await store.listGrants(k.accountId, k.region, k.keyId, undefined, 2);
+      assert.equal(first.items.length, 2);
+      const rest = await store.listGrants(k.accountId, k.region, k.keyId, first.next, 2);
+      assert.deepEqual(rest.items.map((g) => g.grantId), [grant(3).grantId]);
+      assert.equal(rest.next, undefined);
+      const retirable = await store.listRetirableGrants(k.accountId, k.region, 'arn:aws:iam::111122223333:user/ops', undefined, 10);
+      assert.deepEqual(retirable.items.map((g) => g.grantId), [grant(1).grantId, grant(3).grantId]);
+      assert.equal(await store.deleteGrant(k.accountId, k.region, k.keyId, grant(1).grantId), true);
+      assert.equal(await store.deleteGrant(k.accountId, k.region, k.keyId, grant(1).grantId), false);
+      assert.equal(await store.deleteKeyIfDue(k.accountId, k.region, k.keyId, 20), true);
+      assert.deepEqual(await store.grantsForKey(k.accountId, k.region, k.keyId), []);
     });
   });
 }

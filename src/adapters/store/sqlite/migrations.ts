@@ -33,4 +33,19 @@ export const KEY_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX aliases_by_key ON aliases(account_id, region, target_key_id);
   `,
+  `
+  CREATE TABLE grants (
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    grant_id TEXT NOT NULL,
+    name TEXT,
+    retiring_principal TEXT,
+    token_hash TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (account_id, region, key_id, grant_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX grants_by_id ON grants(grant_id);
+  CREATE INDEX grants_by_retiring_principal ON grants(account_id, region, retiring_principal);
+  `,
 ];

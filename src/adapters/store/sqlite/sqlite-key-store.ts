@@ -4,6 +4,7 @@
  */
 import type { Row, SqlDatabase } from './sqlite-driver.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
+import type { GrantRecord } from '../../../domain/grants.js';
 import type { KeyStore, Page } from '../../../ports/key-store.js';
 import { KEY_MIGRATIONS } from './migrations.js';
 import { migrate } from './migrate.js';
@@ -45,6 +46,7 @@ export class SqliteKeyStore implements KeyStore {
       if (this.q.deleteDueKey.run(accountId, region, keyId, now).changes !== 1) return false;
       this.q.deleteAliasesOfKey.run(accountId, region, keyId);
       this.q.deleteMaterials.run(accountId, region, keyId);
+      this.q.deleteGrantsOfKey.run(accountId, region, keyId);
       return true;
     });
   }
@@ -103,6 +105,41 @@ export class SqliteKeyStore implements KeyStore {
     return (this.q.countAliasesOfKey.get(accountId, region, keyId) as { n: number }).n;
   }
 
+
+  async createGrant(g: GrantRecord): Promise<void> {
+    this.q.insertGrant.run(g.accountId, g.region, g.keyId, g.grantId, g.name ?? null, g.retiringPrincipal ?? null, g.tokenHash, JSON.stringify(g));
+  }
+
+  async grantsForKey(accountId: string, region: string, keyId: string): Promise<GrantRecord[]> {
+    return (this.q.grantsOfKey.all(accountId, region, keyId, '', -1) as Row[]).map(toGrant);
+  }
+
+  async grantById(grantId: string): Promise<GrantRecord | undefined> {
+    const row = this.q.grantById.get(grantId) as Row | undefined;
+    return row ? toGrant(row) : undefined;
+  }
+
+  async listGrants(accountId: string, region: string, keyId: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>> {
+    return page((this.q.grantsOfKey.all(accountId, region, keyId, after ?? '', limit + 1) as Row[]).map(toGrant), limit);
+  }
+
+  async listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>> {
+    return page((this.q.retirableGrants.all(accountId, region, retiringPrincipal, after ?? '', limit + 1) as Row[]).map(toGrant), limit);
+  }
+
+  async deleteGrant(accountId: string, region: string, keyId: string, grantId: string): Promise<boolean> {
+    return this.q.deleteGrant.run(accountId, region, keyId, grantId).changes === 1;
+  }
+}
+
+function toGrant(row: Row): GrantRecord {
+  return JSON.parse(row.record as string) as GrantRecord;
+}
+
+/** A page of grants; the position is the grant id (unique), so one cursor serves both listings. */
+function page(rows: GrantRecord[], limit: number): Page<GrantRecord> {
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? items[items.length - 1].grantId : undefined };
 }
 
 function toAlias(row: Row): AliasRecord {
@@ -146,6 +183,16 @@ function prepareStatements(db: SqlDatabase) {
     listAliasesOfKey: db.prepare(
       'SELECT * FROM aliases WHERE account_id = ? AND region = ? AND target_key_id = ? AND alias_name > ? ORDER BY alias_name LIMIT ?',
     ),
+    insertGrant: db.prepare(
+      'INSERT INTO grants (account_id, region, key_id, grant_id, name, retiring_principal, token_hash, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    grantsOfKey: db.prepare('SELECT record FROM grants WHERE account_id = ? AND region = ? AND key_id = ? AND grant_id > ? ORDER BY grant_id LIMIT ?'),
+    grantById: db.prepare('SELECT record FROM grants WHERE grant_id = ?'),
+    retirableGrants: db.prepare(
+      'SELECT record FROM grants WHERE account_id = ? AND region = ? AND retiring_principal = ? AND grant_id > ? ORDER BY grant_id LIMIT ?',
+    ),
+    deleteGrant: db.prepare('DELETE FROM grants WHERE account_id = ? AND region = ? AND key_id = ? AND grant_id = ?'),
+    deleteGrantsOfKey: db.prepare('DELETE FROM grants WHERE account_id = ? AND region = ? AND key_id = ?'),
     countAliasesOfKey: db.prepare('SELECT count(*) AS n FROM aliases WHERE account_id = ? AND region = ? AND target_key_id = ?'),
   };
 }
