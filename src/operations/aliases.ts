@@ -1,10 +1,10 @@
 /** CreateAlias, UpdateAlias, DeleteAlias and ListAliases. */
 import { err } from '../domain/errors.js';
-import { aliasArn } from '../domain/key-ids.js';
+import { aliasArn, keyArn } from '../domain/key-ids.js';
 import { assertStateAllows } from '../domain/key-state.js';
 import type { AliasRecord } from '../domain/key-model.js';
 import type { Deps, Handler, RequestContext } from './context.js';
-import { authorizeOnKey } from './authorize.js';
+import { authorizeAccountAction, authorizeKeyAction } from './authorization/authorize.js';
 import { resolveKey, type ResolvedKey } from './key-resolver.js';
 import { toEpochSeconds } from './key-metadata.js';
 import { decodeMarker, encodeMarker, pageLimit } from './paging.js';
@@ -19,7 +19,7 @@ async function targetKey(targetKeyId: string, operation: string, ctx: RequestCon
   if (target.key.accountId !== ctx.caller.accountId) {
     throw err.notFound(`Key '${target.arn}' does not exist`);
   }
-  authorizeOnKey(operation, target.key, target.arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: operation, key: target.key, arn: target.arn });
   assertStateAllows('manage', target.key.state, target.arn);
   return target;
 }
@@ -27,6 +27,7 @@ async function targetKey(targetKeyId: string, operation: string, ctx: RequestCon
 export const createAlias: Handler = async (input, ctx, deps) => {
   const name: string = input.AliasName;
   checkReservedAliasName(name);
+  await authorizeAccountAction(deps, ctx, 'CreateAlias', aliasArn(ctx.region, ctx.caller.accountId, name));
   const target = await targetKey(input.TargetKeyId, 'CreateAlias', ctx, deps);
   const count = await deps.store.countAliasesForKey(ctx.caller.accountId, ctx.region, target.key.keyId);
   if (count >= MAX_ALIASES_PER_KEY) {
@@ -50,9 +51,13 @@ export const createAlias: Handler = async (input, ctx, deps) => {
 export const updateAlias: Handler = async (input, ctx, deps) => {
   const name: string = input.AliasName;
   checkReservedAliasName(name);
+  await authorizeAccountAction(deps, ctx, 'UpdateAlias', aliasArn(ctx.region, ctx.caller.accountId, name));
   const existing = await existingAlias(name, ctx, deps);
   const target = await targetKey(input.TargetKeyId, 'UpdateAlias', ctx, deps);
   const current = await deps.store.getKey(ctx.caller.accountId, ctx.region, existing.targetKeyId);
+  if (current) {
+    await authorizeKeyAction(deps, ctx, { action: 'UpdateAlias', key: current, arn: keyArn(current.region, current.accountId, current.keyId) });
+  }
   if (current && (current.keySpec !== target.key.keySpec || current.keyUsage !== target.key.keyUsage)) {
     throw err.validation(
       `Alias ${aliasArn(ctx.region, ctx.caller.accountId, name)} cannot be changed from a key of spec ${current.keySpec} and usage ${current.keyUsage} to a key of spec ${target.key.keySpec} and usage ${target.key.keyUsage}.`,
@@ -66,9 +71,10 @@ export const updateAlias: Handler = async (input, ctx, deps) => {
 export const deleteAlias: Handler = async (input, ctx, deps) => {
   const name: string = input.AliasName;
   checkReservedAliasName(name);
+  await authorizeAccountAction(deps, ctx, 'DeleteAlias', aliasArn(ctx.region, ctx.caller.accountId, name));
   const existing = await existingAlias(name, ctx, deps);
   const key = await deps.store.getKey(ctx.caller.accountId, ctx.region, existing.targetKeyId);
-  if (key) authorizeOnKey('DeleteAlias', key, aliasArn(ctx.region, ctx.caller.accountId, name), ctx);
+  if (key) await authorizeKeyAction(deps, ctx, { action: 'DeleteAlias', key, arn: keyArn(key.region, key.accountId, key.keyId) });
   if (!(await deps.store.deleteAlias(ctx.caller.accountId, ctx.region, name))) throw aliasNotFound(name, ctx);
   return {};
 };
@@ -77,8 +83,10 @@ export const listAliases: Handler = async (input, ctx, deps) => {
   let keyId: string | undefined;
   if (input.KeyId !== undefined) {
     const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-    authorizeOnKey('ListAliases', key, arn, ctx);
+    await authorizeKeyAction(deps, ctx, { action: 'ListAliases', key, arn });
     keyId = key.keyId;
+  } else {
+    await authorizeAccountAction(deps, ctx, 'ListAliases', '*');
   }
   const page = await deps.store.listAliases(
     ctx.caller.accountId,

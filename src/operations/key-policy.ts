@@ -1,8 +1,9 @@
 /** GetKeyPolicy, PutKeyPolicy and ListKeyPolicies. A key has one policy, named "default". */
 import { err } from '../domain/errors.js';
-import { DEFAULT_POLICY_NAME, checkKeyPolicyDocument } from '../domain/key-policy.js';
+import { DEFAULT_POLICY_NAME } from '../domain/key-policy.js';
 import type { Handler } from './context.js';
-import { authorizeOnKey } from './authorize.js';
+import { authorizeKeyAction } from './authorization/authorize.js';
+import { acceptKeyPolicy } from './authorization/key-policy-document.js';
 import { resolveKey } from './key-resolver.js';
 import { mutateKey } from './mutate-key.js';
 
@@ -13,16 +14,17 @@ function checkPolicyName(name: string | undefined): void {
 
 export const getKeyPolicy: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('GetKeyPolicy', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'GetKeyPolicy', key, arn });
   checkPolicyName(input.PolicyName);
   return { Policy: key.policy, PolicyName: DEFAULT_POLICY_NAME };
 };
 
 export const putKeyPolicy: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('PutKeyPolicy', key, arn, ctx);
+  const bypass = input.BypassPolicyLockoutSafetyCheck === true;
+  await authorizeKeyAction(deps, ctx, { action: 'PutKeyPolicy', key, arn, facts: { bypassPolicyLockoutSafetyCheck: bypass } });
   checkPolicyName(input.PolicyName);
-  checkKeyPolicyDocument(input.Policy);
+  await acceptKeyPolicy(input.Policy, key.accountId, arn, bypass, ctx, deps);
   await mutateKey(key, deps, (k) => {
     k.policy = input.Policy;
     return k;
@@ -32,6 +34,6 @@ export const putKeyPolicy: Handler = async (input, ctx, deps) => {
 
 export const listKeyPolicies: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('ListKeyPolicies', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'ListKeyPolicies', key, arn });
   return { PolicyNames: [DEFAULT_POLICY_NAME], Truncated: false };
 };

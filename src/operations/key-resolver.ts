@@ -15,6 +15,8 @@ export interface ResolveOptions {
 export interface ResolvedKey {
   key: KeyRecord;
   arn: string;
+  /** The alias name the caller used, if it named the key by alias (kms:RequestAlias). */
+  alias?: string;
 }
 
 export function arnOf(key: KeyRecord): string {
@@ -26,6 +28,7 @@ export async function resolveKey(value: string, ctx: RequestContext, deps: Deps,
   const region = ctx.region;
   let accountId = ctx.caller.accountId;
   let keyId: string;
+  let alias: string | undefined;
   switch (ref.kind) {
     case 'invalid':
       throw err.notFound(`Invalid keyId '${value}'`);
@@ -44,14 +47,15 @@ export async function resolveKey(value: string, ctx: RequestContext, deps: Deps,
         if (ref.region !== region) throw err.notFound(`Invalid arn ${ref.region}`);
         accountId = ref.accountId;
       }
-      const alias = await deps.store.getAlias(accountId, region, ref.aliasName);
-      if (!alias) throw err.notFound(`Alias ${aliasArn(region, accountId, ref.aliasName)} is not found.`);
-      keyId = alias.targetKeyId;
+      const found = await deps.store.getAlias(accountId, region, ref.aliasName);
+      if (!found) throw err.notFound(`Alias ${aliasArn(region, accountId, ref.aliasName)} is not found.`);
+      keyId = found.targetKeyId;
+      alias = ref.aliasName;
       break;
     }
   }
   const key = await deps.store.getKey(accountId, region, keyId);
   const arn = keyArn(region, accountId, keyId);
   if (!key) throw err.notFound(`Key '${arn}' does not exist`);
-  return { key, arn };
+  return alias === undefined ? { key, arn } : { key, arn, alias };
 }

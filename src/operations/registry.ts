@@ -7,6 +7,7 @@ import { createAlias, deleteAlias, listAliases, updateAlias } from './aliases.js
 import { decrypt, encrypt, reEncrypt } from './crypto/encrypt-decrypt.js';
 import { generateDataKeyWithPlaintext, generateDataKeyWithoutPlaintext, generateRandom } from './crypto/generate.js';
 import { getKeyPolicy, listKeyPolicies, putKeyPolicy } from './key-policy.js';
+import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from './grants.js';
 import { createKey } from './keys/create-key.js';
 import { cancelKeyDeletion, disableKey, enableKey, scheduleKeyDeletion, updateKeyDescription } from './keys/key-lifecycle.js';
 import { describeKey, listKeys } from './keys/key-queries.js';
@@ -15,6 +16,7 @@ import { listResourceTags, tagResource, untagResource } from './tags.js';
 export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   CancelKeyDeletion: cancelKeyDeletion,
   CreateAlias: createAlias,
+  CreateGrant: createGrant,
   CreateKey: createKey,
   Decrypt: decrypt,
   DeleteAlias: deleteAlias,
@@ -27,11 +29,15 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   GenerateRandom: generateRandom,
   GetKeyPolicy: getKeyPolicy,
   ListAliases: listAliases,
+  ListGrants: listGrants,
   ListKeyPolicies: listKeyPolicies,
   ListKeys: listKeys,
   ListResourceTags: listResourceTags,
+  ListRetirableGrants: listRetirableGrants,
   PutKeyPolicy: putKeyPolicy,
   ReEncrypt: reEncrypt,
+  RetireGrant: retireGrant,
+  RevokeGrant: revokeGrant,
   ScheduleKeyDeletion: scheduleKeyDeletion,
   TagResource: tagResource,
   UntagResource: untagResource,

@@ -3,15 +3,15 @@ import { assertStateAllows } from '../domain/key-state.js';
 import { mergeTags, removeTags, checkRequestTags } from '../domain/tags.js';
 import type { Tag } from '../domain/key-model.js';
 import type { Handler } from './context.js';
-import { authorizeOnKey } from './authorize.js';
+import { authorizeKeyAction } from './authorization/authorize.js';
 import { resolveKey } from './key-resolver.js';
 import { mutateKey } from './mutate-key.js';
 import { decodeMarker, encodeMarker, pageLimit } from './paging.js';
 
 export const tagResource: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('TagResource', key, arn, ctx);
   const tags: Tag[] = input.Tags;
+  await authorizeKeyAction(deps, ctx, { action: 'TagResource', key, arn, facts: { requestTags: tags } });
   checkRequestTags(tags);
   await mutateKey(key, deps, (k) => {
     assertStateAllows('manage', k.state, arn);
@@ -23,7 +23,7 @@ export const tagResource: Handler = async (input, ctx, deps) => {
 
 export const untagResource: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('UntagResource', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'UntagResource', key, arn, facts: { tagKeys: input.TagKeys } });
   await mutateKey(key, deps, (k) => {
     assertStateAllows('manage', k.state, arn);
     k.tags = removeTags(k.tags, input.TagKeys);
@@ -34,7 +34,7 @@ export const untagResource: Handler = async (input, ctx, deps) => {
 
 export const listResourceTags: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('ListResourceTags', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'ListResourceTags', key, arn });
   const sorted = [...key.tags].sort((a, b) => (a.TagKey < b.TagKey ? -1 : a.TagKey > b.TagKey ? 1 : 0));
   const after = decodeMarker(input.Marker);
   const start = after === undefined ? 0 : sorted.findIndex((t) => t.TagKey > after);

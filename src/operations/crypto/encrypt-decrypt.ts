@@ -1,5 +1,7 @@
 /** Encrypt, Decrypt and ReEncrypt with symmetric keys. */
 import { err } from '../../domain/errors.js';
+import { parseHeader } from '../../crypto/ciphertext-blob.js';
+import { resolveKey } from '../key-resolver.js';
 import type { Handler } from '../context.js';
 import {
   SYMMETRIC_DEFAULT,
@@ -13,9 +15,10 @@ import {
 } from './symmetric.js';
 
 export const encrypt: Handler = async (input, ctx, deps) => {
-  const { key, arn } = await keyForEncryption(input.KeyId, 'Encrypt', input.EncryptionAlgorithm, ctx, deps);
+  const context = inputContext(input, 'EncryptionContext');
+  const { key, arn } = await keyForEncryption(input.KeyId, 'Encrypt', input.EncryptionAlgorithm, context, ctx, deps);
   if (input.DryRun === true) throw dryRunSucceeded();
-  const { blob } = await encryptWith(key, decodeBlob(input.Plaintext), inputContext(input, 'EncryptionContext'), deps);
+  const { blob } = await encryptWith(key, decodeBlob(input.Plaintext), context, deps);
   return { CiphertextBlob: b64(blob), KeyId: arn, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
 };
 
@@ -42,15 +45,25 @@ export const decrypt: Handler = async (input, ctx, deps) => {
 };
 
 export const reEncrypt: Handler = async (input, ctx, deps) => {
+  const blob = decodeBlob(input.CiphertextBlob);
+  const sourceHeader = parseHeader(blob);
+  const destinationContext = inputContext(input, 'DestinationEncryptionContext');
+  const destinationRef = await resolveKey(input.DestinationKeyId, ctx, deps, { allowAlias: true });
+  const sameKey =
+    sourceHeader !== undefined &&
+    sourceHeader.accountId === destinationRef.key.accountId &&
+    sourceHeader.keyId === destinationRef.key.keyId;
   const destination = await keyForEncryption(
     input.DestinationKeyId,
     'ReEncryptTo',
     input.DestinationEncryptionAlgorithm,
+    destinationContext,
     ctx,
     deps,
+    { reEncryptOnSameKey: sameKey },
   );
   const source = await decryptBlob(
-    decodeBlob(input.CiphertextBlob),
+    blob,
     inputContext(input, 'SourceEncryptionContext'),
     input.SourceKeyId,
     'ReEncryptFrom',
@@ -60,8 +73,9 @@ export const reEncrypt: Handler = async (input, ctx, deps) => {
     () => {
       if (input.DryRun === true) throw dryRunSucceeded();
     },
+    { reEncryptOnSameKey: sameKey },
   );
-  const sealed = await encryptWith(destination.key, source.plaintext, inputContext(input, 'DestinationEncryptionContext'), deps);
+  const sealed = await encryptWith(destination.key, source.plaintext, destinationContext, deps);
   source.plaintext.fill(0);
   return {
     CiphertextBlob: b64(sealed.blob),

@@ -1,5 +1,6 @@
 /** GenerateDataKey, GenerateDataKeyWithoutPlaintext and GenerateRandom. */
 import { err } from '../../domain/errors.js';
+import { authorizeAccountAction } from '../authorization/authorize.js';
 import type { Deps, Handler, Input, RequestContext } from '../context.js';
 import { b64, dryRunSucceeded, encryptWith, inputContext, keyForEncryption } from './symmetric.js';
 
@@ -10,11 +11,12 @@ async function generateDataKey(input: Input, ctx: RequestContext, deps: Deps, op
   if ((input.KeySpec === undefined) === (input.NumberOfBytes === undefined)) {
     throw err.validation('Please specify either number of bytes or key spec.');
   }
-  const { key, arn } = await keyForEncryption(input.KeyId, operation, undefined, ctx, deps);
+  const context = inputContext(input, 'EncryptionContext');
+  const { key, arn } = await keyForEncryption(input.KeyId, operation, undefined, context, ctx, deps);
   if (input.DryRun === true) throw dryRunSucceeded();
   const size: number = input.NumberOfBytes ?? KEY_SPEC_BYTES[input.KeySpec];
   const plaintext = deps.random.bytes(size);
-  const sealed = await encryptWith(key, plaintext, inputContext(input, 'EncryptionContext'), deps);
+  const sealed = await encryptWith(key, plaintext, context, deps);
   return { plaintext, blob: sealed.blob, arn, materialId: sealed.materialId };
 }
 
@@ -29,8 +31,9 @@ export const generateDataKeyWithoutPlaintext: Handler = async (input, ctx, deps)
   return { CiphertextBlob: b64(r.blob), KeyId: r.arn, KeyMaterialId: r.materialId };
 };
 
-export const generateRandom: Handler = async (input, _ctx, deps) => {
+export const generateRandom: Handler = async (input, ctx, deps) => {
   if (input.NumberOfBytes === undefined) throw err.validation('NumberOfBytes is required.');
+  await authorizeAccountAction(deps, ctx, 'GenerateRandom', '*');
   if (input.CustomKeyStoreId !== undefined) throw err.unsupported('Custom key stores are not supported by this server.');
   if (input.Recipient !== undefined) throw err.unsupported('Recipient (attested decryption) is not supported by this server.');
   return { Plaintext: b64(deps.random.bytes(input.NumberOfBytes)) };

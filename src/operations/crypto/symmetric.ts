@@ -9,7 +9,8 @@ import { assertStateAllows } from '../../domain/key-state.js';
 import { openBlob, parseHeader, sealBlob } from '../../crypto/ciphertext-blob.js';
 import type { EncryptionContext } from '../../crypto/encryption-context.js';
 import type { Deps, Input, RequestContext } from '../context.js';
-import { authorizeOnKey } from '../authorize.js';
+import { authorizeKeyAction } from '../authorization/authorize.js';
+import type { KmsRequestFacts } from '../authorization/condition-keys.js';
 import { resolveKey, type ResolvedKey } from '../key-resolver.js';
 
 export const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
@@ -33,11 +34,18 @@ export async function keyForEncryption(
   keyIdInput: string,
   operation: string,
   algorithm: string | undefined,
+  context: EncryptionContext | undefined,
   ctx: RequestContext,
   deps: Deps,
+  facts: KmsRequestFacts = {},
 ): Promise<ResolvedKey> {
   const resolved = await resolveKey(keyIdInput, ctx, deps, { allowAlias: true });
-  authorizeOnKey(operation, resolved.key, resolved.arn, ctx);
+  await authorizeKeyAction(deps, ctx, {
+    action: operation,
+    key: resolved.key,
+    arn: resolved.arn,
+    facts: { encryptionContext: context, encryptionAlgorithm: algorithm ?? SYMMETRIC_DEFAULT, requestAlias: resolved.alias, ...facts },
+  });
   assertStateAllows('use', resolved.key.state, resolved.arn);
   checkSymmetricUse(resolved.key, resolved.arn, operation, algorithm);
   return resolved;
@@ -90,21 +98,29 @@ export async function decryptBlob(
   ctx: RequestContext,
   deps: Deps,
   beforeDecrypt?: () => void,
+  facts: KmsRequestFacts = {},
 ): Promise<Decrypted> {
   const header = parseHeader(blob);
   if (!header) throw err.invalidCiphertext();
   let key: KeyRecord | undefined;
   let arn = keyArn(ctx.region, header.accountId, header.keyId);
+  let requestAlias: string | undefined;
   if (keyIdInput !== undefined) {
     const named = await resolveKey(keyIdInput, ctx, deps, { allowAlias: true });
     if (named.key.accountId !== header.accountId || named.key.keyId !== header.keyId) throw err.incorrectKey();
     key = named.key;
     arn = named.arn;
+    requestAlias = named.alias;
   } else {
     key = await deps.store.getKey(header.accountId, ctx.region, header.keyId);
     if (!key) throw ciphertextKeyUnavailable();
   }
-  authorizeOnKey(operation, key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, {
+    action: operation,
+    key,
+    arn,
+    facts: { encryptionContext: context, encryptionAlgorithm: algorithm ?? SYMMETRIC_DEFAULT, requestAlias, ...facts },
+  });
   assertStateAllows('use', key.state, arn);
   if (key.keyUsage !== 'ENCRYPT_DECRYPT') throw err.incorrectKey();
   if (algorithm !== undefined && algorithm !== SYMMETRIC_DEFAULT) {

@@ -2,7 +2,10 @@
 import { err } from '../../domain/errors.js';
 import { formatKeyId } from '../../domain/key-ids.js';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../../domain/key-model.js';
-import { checkKeyPolicyDocument, defaultKeyPolicy } from '../../domain/key-policy.js';
+import { defaultKeyPolicy } from '../../domain/key-policy.js';
+import { keyArn } from '../../domain/key-ids.js';
+import { authorizeAccountAction } from '../authorization/authorize.js';
+import { acceptKeyPolicy } from '../authorization/key-policy-document.js';
 import { checkRequestTags } from '../../domain/tags.js';
 import type { Handler } from '../context.js';
 import { keyMetadata } from '../key-metadata.js';
@@ -30,11 +33,17 @@ export const createKey: Handler = async (input, ctx, deps) => {
   if (input.MultiRegion === true) throw err.unsupported('Multi-Region keys are not supported by this server yet.');
 
   const tags: Tag[] = input.Tags ?? [];
+  const bypass = input.BypassPolicyLockoutSafetyCheck === true;
+  const facts = { keySpec, keyUsage, keyOrigin: origin, multiRegion: false, requestTags: input.Tags, bypassPolicyLockoutSafetyCheck: bypass };
+  await authorizeAccountAction(deps, ctx, 'CreateKey', '*', facts);
+  if (input.Tags !== undefined) await authorizeAccountAction(deps, ctx, 'TagResource', '*', facts);
   checkRequestTags(tags);
-  if (input.Policy !== undefined) checkKeyPolicyDocument(input.Policy);
 
   const now = deps.clock.now();
   const keyId = formatKeyId(deps.random.bytes(16), false);
+  if (input.Policy !== undefined) {
+    await acceptKeyPolicy(input.Policy, ctx.caller.accountId, keyArn(ctx.region, ctx.caller.accountId, keyId), bypass, ctx, deps);
+  }
   const material = deps.random.bytes(32);
   const materialRecord: KeyMaterialRecord = {
     accountId: ctx.caller.accountId,

@@ -2,7 +2,7 @@
 import { err } from '../../domain/errors.js';
 import { assertStateAllows } from '../../domain/key-state.js';
 import type { Handler } from '../context.js';
-import { authorizeOnKey } from '../authorize.js';
+import { authorizeKeyAction } from '../authorization/authorize.js';
 import { resolveKey } from '../key-resolver.js';
 import { mutateKey } from '../mutate-key.js';
 
@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 
 export const enableKey: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('EnableKey', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'EnableKey', key, arn });
   await mutateKey(key, deps, (k) => {
     assertStateAllows('manage', k.state, arn);
     if (k.state === 'PendingImport') throw err.invalidState(`${arn} is pending import.`);
@@ -22,7 +22,7 @@ export const enableKey: Handler = async (input, ctx, deps) => {
 
 export const disableKey: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('DisableKey', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'DisableKey', key, arn });
   await mutateKey(key, deps, (k) => {
     assertStateAllows('manage', k.state, arn);
     if (k.state === 'PendingImport') throw err.invalidState(`${arn} is pending import.`);
@@ -34,7 +34,7 @@ export const disableKey: Handler = async (input, ctx, deps) => {
 
 export const updateKeyDescription: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('UpdateKeyDescription', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'UpdateKeyDescription', key, arn });
   await mutateKey(key, deps, (k) => {
     assertStateAllows('manage', k.state, arn);
     k.description = input.Description;
@@ -49,7 +49,7 @@ export const scheduleKeyDeletion: Handler = async (input, ctx, deps) => {
     throw err.validation(`PendingWindowInDays should be between 7 and 30, but it is ${days}`);
   }
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('ScheduleKeyDeletion', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'ScheduleKeyDeletion', key, arn, facts: { pendingWindowInDays: days } });
   const updated = await mutateKey(key, deps, (k) => {
     assertStateAllows('manage', k.state, arn);
     k.state = 'PendingDeletion';
@@ -67,7 +67,7 @@ export const scheduleKeyDeletion: Handler = async (input, ctx, deps) => {
 
 export const cancelKeyDeletion: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  authorizeOnKey('CancelKeyDeletion', key, arn, ctx);
+  await authorizeKeyAction(deps, ctx, { action: 'CancelKeyDeletion', key, arn });
   await mutateKey(key, deps, (k) => {
     if (k.state !== 'PendingDeletion') throw err.invalidState(`${arn} is not pending deletion.`);
     k.state = 'Disabled';

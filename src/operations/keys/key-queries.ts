@@ -1,17 +1,18 @@
 /** DescribeKey and ListKeys. */
 import type { Handler } from '../context.js';
-import { authorizeOnKey } from '../authorize.js';
+import { authorizeAccountAction, authorizeKeyAction } from '../authorization/authorize.js';
 import { keyMetadata } from '../key-metadata.js';
 import { arnOf, resolveKey } from '../key-resolver.js';
 import { decodeMarker, encodeMarker, pageLimit } from '../paging.js';
 
 export const describeKey: Handler = async (input, ctx, deps) => {
-  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: true });
-  authorizeOnKey('DescribeKey', key, arn, ctx);
+  const { key, arn, alias } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: true });
+  await authorizeKeyAction(deps, ctx, { action: 'DescribeKey', key, arn, facts: { requestAlias: alias } });
   return { KeyMetadata: keyMetadata(key) };
 };
 
 export const listKeys: Handler = async (input, ctx, deps) => {
+  await authorizeAccountAction(deps, ctx, 'ListKeys', '*');
   const page = await deps.store.listKeys(
     ctx.caller.accountId,
     ctx.region,
