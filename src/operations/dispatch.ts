@@ -6,6 +6,7 @@ import { err } from '../domain/errors.js';
 import { OPERATION_NAMES, validateInput } from '../domain/validation/validate.js';
 import type { Deps, RequestContext } from './context.js';
 import { KMS_HANDLERS } from './registry.js';
+import { checkGrantTokens } from './grant-tokens.js';
 
 const KNOWN = new Set(OPERATION_NAMES);
 
@@ -18,5 +19,6 @@ export async function dispatchKms(operation: string, input: unknown, ctx: Reques
   const handler = KMS_HANDLERS[operation];
   if (!handler) throw err.unsupported(`${operation} is not supported by this server yet.`);
   validateInput(operation, input);
+  checkGrantTokens((input as { GrantTokens?: string[] }).GrantTokens);
   return handler(input as Record<string, unknown>, ctx, deps);
 }
