@@ -20,7 +20,7 @@ export { PolicyDocumentError } from './errors.js';
 
 const TOP_LEVEL = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
-const ACTION = /^(?:\*|[A-Za-z0-9-]+:[A-Za-z0-9*?_-]*)$/;
+const ACTION = /^(?:\*|[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+)$/;
 
 export function parsePolicy(text: string, kind: PolicyKind): ParsedPolicy {
   let doc: unknown;
