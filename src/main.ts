@@ -10,6 +10,8 @@ import { CredentialLookup } from './adapters/identity/credentials.js';
 import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
 import { DevAuthenticator, SigV4Authenticator, type Authenticator } from './adapters/http/authenticator.js';
 import { TrentApp } from './adapters/http/app.js';
+import { QueryEndpoint } from './adapters/query/endpoint.js';
+import type { CredentialCache } from './adapters/query/context.js';
 import { listen, type RunningServer } from './adapters/http/server.js';
 import { jsonLogger, type Logger } from './adapters/logger.js';
 import { MaterialCache } from './operations/material-cache.js';
@@ -25,7 +27,7 @@ export interface TrentOptions {
   tls?: { cert: Buffer; key: Buffer };
   dev?: boolean;
   env?: NodeJS.ProcessEnv;
-  /** Clock for key lifecycle (deletion dates); SigV4 skew checks always use real time. */
+  /** Clock for key lifecycle (deletion dates) and session expiry; SigV4 skew checks always use real time. */
   clock?: Clock;
   /** How often scheduled deletions are swept, in ms. */
   sweepIntervalMs?: number;
@@ -43,6 +45,7 @@ export interface Trent {
 }
 
 export const STORE_FILE = 'trent.db';
+const SESSION_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export async function startTrent(options: TrentOptions): Promise<Trent> {
   const env = options.env ?? process.env;
@@ -55,13 +58,18 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const deps: Deps = { store, identity: stores.identity, rootKey, clock, random: cryptoRandom, materials: new MaterialCache(store, rootKey) };
   logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
   const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, clock.now());
+  const credentials = new CredentialLookup(stores.identity, rootKey);
   const authenticator: Authenticator = options.dev
     ? new DevAuthenticator(stores.identity, clock)
-    : new SigV4Authenticator(new CredentialLookup(stores.identity, rootKey), systemClock);
-  const app = new TrentApp(deps, authenticator, logger);
+    : new SigV4Authenticator(credentials, systemClock, clock);
+  const cache: CredentialCache = credentials;
+  const query = new QueryEndpoint({ ...deps, credentials: cache }, authenticator, logger);
+  const app = new TrentApp(deps, authenticator, logger, query);
 
   const sweep = async () => {
     try {
+      // Expired sessions are kept a day, so their users hear ExpiredToken rather than an unknown key.
+      await stores.identity.deleteExpiredSessions(clock.now() - SESSION_RETENTION_MS);
       return await sweepDueDeletions(deps);
     } catch (e) {
       logger.error('deletion sweep failed', { error: String(e) });

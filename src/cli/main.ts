@@ -1,14 +1,17 @@
 /** Command-line entry point: `trent <command> [options]`. */
+import { adminCommand } from './admin-command.js';
 import { serverCommand } from './server-command.js';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   server: serverCommand,
+  admin: adminCommand,
 };
 
 const USAGE = `usage: trent <command> [options]
 
 commands:
-  server    run a Trent node (trent server --help)`;
+  server    run a Trent node (trent server --help)
+  admin     create and list accounts in a data directory (trent admin --help)`;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

@@ -36,6 +36,12 @@ export interface KeyRecord {
   currentMaterialVersion: number;
   /** Material id of that version, as DescribeKey reports it. */
   currentMaterialId: string;
+  /**
+   * Asymmetric keys: the public key, SubjectPublicKeyInfo DER in base64, so
+   * GetPublicKey and Verify need not unwrap the private key. Absent for
+   * symmetric and HMAC keys (and for records written before it existed).
+   */
+  publicKey?: string;
   /** Incremented by every update; stores reject a write whose expected revision is stale. */
   revision: number;
 }

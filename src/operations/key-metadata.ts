@@ -1,9 +1,43 @@
 /** Renders a stored key as the KeyMetadata structure of DescribeKey and CreateKey. */
 import type { KeyRecord } from '../domain/key-model.js';
+import { algorithmsFor, isKeySpec, isKeyUsage, type UsageAlgorithms } from '../domain/key-specs.js';
 import { arnOf } from './key-resolver.js';
 
 export function toEpochSeconds(ms: number): number {
   return ms / 1000;
+}
+
+/**
+ * The deprecated CustomerMasterKeySpec enum predates ML-DSA and Ed25519; AWS
+ * reports the member only for key specs it can name.
+ */
+const CUSTOMER_MASTER_KEY_SPECS: ReadonlySet<string> = new Set([
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'ECC_NIST_P256',
+  'ECC_NIST_P384',
+  'ECC_NIST_P521',
+  'ECC_SECG_P256K1',
+  'SYMMETRIC_DEFAULT',
+  'HMAC_224',
+  'HMAC_256',
+  'HMAC_384',
+  'HMAC_512',
+  'SM2',
+]);
+
+export function customerMasterKeySpec(keySpec: string): string | undefined {
+  return CUSTOMER_MASTER_KEY_SPECS.has(keySpec) ? keySpec : undefined;
+}
+
+/** EncryptionAlgorithms / SigningAlgorithms / MacAlgorithms / KeyAgreementAlgorithms for the key, as AWS lists them. */
+export function keyAlgorithms(key: KeyRecord): UsageAlgorithms {
+  if (!isKeySpec(key.keySpec) || !isKeyUsage(key.keyUsage)) return {};
+  const lists = algorithmsFor(key.keySpec, key.keyUsage);
+  const out: Record<string, unknown> = {};
+  for (const [member, list] of Object.entries(lists)) if (list !== undefined) out[member] = [...list];
+  return out as UsageAlgorithms;
 }
 
 export function keyMetadata(key: KeyRecord): Record<string, unknown> {
@@ -18,15 +52,18 @@ export function keyMetadata(key: KeyRecord): Record<string, unknown> {
     KeyState: key.state,
     Origin: key.origin,
     KeyManager: 'CUSTOMER',
-    CustomerMasterKeySpec: key.keySpec,
-    KeySpec: key.keySpec,
-    EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
-    MultiRegion: key.multiRegion,
   };
+  const cmkSpec = customerMasterKeySpec(key.keySpec);
+  if (cmkSpec !== undefined) metadata.CustomerMasterKeySpec = cmkSpec;
+  metadata.KeySpec = key.keySpec;
+  Object.assign(metadata, keyAlgorithms(key));
+  metadata.MultiRegion = key.multiRegion;
   if (key.state === 'PendingDeletion' && key.deletionDate !== undefined) {
     metadata.DeletionDate = toEpochSeconds(key.deletionDate);
     metadata.PendingDeletionWindowInDays = key.pendingWindowDays;
   }
-  metadata.CurrentKeyMaterialId = key.currentMaterialId;
+  // AWS reports CurrentKeyMaterialId only for symmetric encryption keys (the
+  // keys that rotate); HMAC and asymmetric keys omit it (recorded responses).
+  if (key.keySpec === 'SYMMETRIC_DEFAULT') metadata.CurrentKeyMaterialId = key.currentMaterialId;
   return metadata;
 }

@@ -4,7 +4,12 @@
  */
 import type { Handler } from './context.js';
 import { createAlias, deleteAlias, listAliases, updateAlias } from './aliases.js';
+import { deriveSharedSecretHandler } from './asymmetric/derive-shared-secret.js';
+import { getPublicKey } from './asymmetric/public-key.js';
+import { signHandler, verifyHandler } from './asymmetric/sign-verify.js';
+import { generateDataKeyPair, generateDataKeyPairWithoutPlaintext } from './crypto/data-key-pair.js';
 import { decrypt, encrypt, reEncrypt } from './crypto/encrypt-decrypt.js';
+import { generateMacHandler, verifyMacHandler } from './crypto/mac.js';
 import { generateDataKeyWithPlaintext, generateDataKeyWithoutPlaintext, generateRandom } from './crypto/generate.js';
 import { getKeyPolicy, listKeyPolicies, putKeyPolicy } from './key-policy.js';
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from './grants.js';
@@ -20,14 +25,19 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   CreateKey: createKey,
   Decrypt: decrypt,
   DeleteAlias: deleteAlias,
+  DeriveSharedSecret: deriveSharedSecretHandler,
   DescribeKey: describeKey,
   DisableKey: disableKey,
   EnableKey: enableKey,
   Encrypt: encrypt,
   GenerateDataKey: generateDataKeyWithPlaintext,
+  GenerateDataKeyPair: generateDataKeyPair,
+  GenerateDataKeyPairWithoutPlaintext: generateDataKeyPairWithoutPlaintext,
   GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
+  GenerateMac: generateMacHandler,
   GenerateRandom: generateRandom,
   GetKeyPolicy: getKeyPolicy,
+  GetPublicKey: getPublicKey,
   ListAliases: listAliases,
   ListGrants: listGrants,
   ListKeyPolicies: listKeyPolicies,
@@ -39,8 +49,11 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   RetireGrant: retireGrant,
   RevokeGrant: revokeGrant,
   ScheduleKeyDeletion: scheduleKeyDeletion,
+  Sign: signHandler,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateAlias: updateAlias,
   UpdateKeyDescription: updateKeyDescription,
+  Verify: verifyHandler,
+  VerifyMac: verifyMacHandler,
 };

@@ -38,3 +38,4 @@ export {
 } from './kms-decision.js';
 export { LOCKOUT_MESSAGE, wouldLockOut, type LockoutOptions } from './lockout.js';
 export { OPERATOR_NAMES } from './operators.js';
+export { usesRequestContext } from './context-use.js';

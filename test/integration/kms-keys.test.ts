@@ -52,11 +52,13 @@ describe('key lifecycle', () => {
     assert.equal((await newKey()).Description, '');
   });
 
-  it('CreateKey refuses key specs and options that are not supported yet', async () => {
-    for (const input of [{ KeySpec: 'RSA_2048' as const, KeyUsage: 'SIGN_VERIFY' as const }, { KeySpec: 'HMAC_256' as const, KeyUsage: 'GENERATE_VERIFY_MAC' as const }]) {
-      const e = await awsError(() => kms.send(new CreateKeyCommand(input)));
-      assert.equal(e.name, 'UnsupportedOperationException');
-    }
+  it('CreateKey makes RSA and HMAC keys, and refuses SM2 and options that are not supported yet', async () => {
+    const rsa = (await kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!;
+    assert.deepEqual([rsa.KeySpec, rsa.KeyUsage, rsa.KeyState], ['RSA_2048', 'SIGN_VERIFY', 'Enabled']);
+    const hmac = (await kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }))).KeyMetadata!;
+    assert.deepEqual([hmac.KeySpec, hmac.KeyUsage, hmac.MacAlgorithms], ['HMAC_256', 'GENERATE_VERIFY_MAC', ['HMAC_SHA_256']]);
+    const sm2 = await awsError(() => kms.send(new CreateKeyCommand({ KeySpec: 'SM2', KeyUsage: 'SIGN_VERIFY' })));
+    assert.equal(sm2.name, 'UnsupportedOperationException');
     assert.equal((await awsError(() => kms.send(new CreateKeyCommand({ MultiRegion: true })))).name, 'UnsupportedOperationException');
     assert.equal((await awsError(() => kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' })))).name, 'UnsupportedOperationException');
   });

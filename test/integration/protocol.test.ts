@@ -377,6 +377,7 @@ describe('AWS JSON 1.1 protocol over HTTP', () => {
       Verify: { KeyId: 'alias/anything', Message: 'aGVsbG8=', Signature: 'aGVsbG8=', SigningAlgorithm: 'RSASSA_PSS_SHA_256' },
       ListGrants: { KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' },
       GetPublicKey: { KeyId: 'alias/anything' },
+      DescribeCustomKeyStores: {},
     };
 
     it('are in the model, and answer 400 UnsupportedOperationException', async () => {

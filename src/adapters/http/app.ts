@@ -1,6 +1,8 @@
 /**
- * The request handler without a socket: authenticates, dispatches by the
- * SigV4 scope's service and X-Amz-Target, renders AWS JSON 1.1 responses.
+ * The request handler without a socket. Requests with a form body and no
+ * X-Amz-Target are the query protocol (IAM and STS, XML responses; see
+ * adapters/query); everything else is KMS over AWS JSON 1.1: authenticates,
+ * dispatches by the SigV4 scope's service and X-Amz-Target, renders JSON.
  * Any non-KmsError escaping a handler is an internal fault: logged with the
  * request id, answered as KMSInternalException without details.
  */
@@ -10,6 +12,8 @@ import { dispatchKms, isKnownOperation } from '../../operations/dispatch.js';
 import type { Authenticator } from './authenticator.js';
 import { errorResponse, jsonResponse, operationFromTarget, parseJsonBody, type HttpResponse } from './json-protocol.js';
 import type { Logger } from '../logger.js';
+import { isFormRequest } from '../query/form.js';
+import type { QueryEndpoint } from '../query/endpoint.js';
 
 export interface AppRequest {
   method: string;
@@ -27,9 +31,11 @@ export class TrentApp {
     private readonly deps: Deps,
     private readonly authenticator: Authenticator,
     private readonly logger: Logger,
+    private readonly query?: QueryEndpoint,
   ) {}
 
   async handle(req: AppRequest): Promise<HttpResponse> {
+    if (this.query && isQueryRequest(req)) return this.query.handle(req);
     try {
       return await this.route(req);
     } catch (e) {
@@ -49,7 +55,8 @@ export class TrentApp {
     if (!isKnownOperation(operation)) throw err.unknownOperation(`Operation ${operation} is not part of TrentService.`);
     const who = await this.authenticator.authenticate(req);
     if (who.service !== 'kms') {
-      throw err.unsupported(`Service ${who.service} is not served by this endpoint yet.`);
+      // As AWS answers a KMS request signed for another service (IAM and STS use the query protocol).
+      throw new KmsError('InvalidSignatureException', "Credential should be scoped to correct service: 'kms'. ");
     }
     const ctx = {
       caller: who.caller,
@@ -61,6 +68,11 @@ export class TrentApp {
     };
     return jsonResponse(req.requestId, await dispatchKms(operation, input, ctx, this.deps));
   }
+}
+
+/** The query protocol: POST with a form body and no X-Amz-Target (which KMS requests always carry). */
+function isQueryRequest(req: AppRequest): boolean {
+  return req.method === 'POST' && req.headers['x-amz-target'] === undefined && isFormRequest(req.headers['content-type']);
 }
 
 function describeError(e: unknown): string {

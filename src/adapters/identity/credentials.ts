@@ -1,23 +1,32 @@
 /**
  * Access keys: generation in AWS's formats, wrapping of secrets under the
- * root key, and the lookup SigV4 verification needs (cached in memory,
- * bounded, so the store and root key are consulted once per access key).
+ * root key, and the lookup SigV4 verification needs, for long-term keys
+ * (AKIA...) and temporary session credentials (ASIA...). Lookups are cached in
+ * memory, bounded, so the store and root key are consulted once per access
+ * key; whoever deactivates or deletes a key or a principal calls `forget` /
+ * `forgetPrincipal` so the change takes effect on the next request.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SessionRecord } from '../../domain/iam/model.js';
+import { formatUniqueId } from '../../domain/iam/names.js';
 import type { AccessKeyRecord, IdentityStore } from '../../ports/identity-store.js';
 import type { RootKeyProvider } from '../../ports/root-key.js';
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
 export function generateAccessKeyId(prefix = 'AKIA'): string {
-  const bytes = randomBytes(16);
-  let id = prefix;
-  for (let i = 0; i < 16; i++) id += BASE32[bytes[i] & 31];
-  return id;
+  return formatUniqueId(prefix, randomBytes(16), 16);
 }
 
 export function generateSecretAccessKey(): string {
   return randomBytes(30).toString('base64');
+}
+
+/** A session token: opaque, long, and stored only as its SHA-256 hash. */
+export function generateSessionToken(): string {
+  return 'IQoJ' + randomBytes(132).toString('base64');
+}
+
+export function hashSessionToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
 }
 
 export function generateAccountId(): string {
@@ -29,9 +38,18 @@ export function secretAad(accessKeyId: string): Buffer {
   return Buffer.from(`trent:access-key-secret:v1:${accessKeyId}`, 'utf8');
 }
 
-export interface ActiveCredential {
-  record: AccessKeyRecord;
-  secret: string;
+export function sessionSecretAad(accessKeyId: string): Buffer {
+  return Buffer.from(`trent:session-secret:v1:${accessKeyId}`, 'utf8');
+}
+
+export type ActiveCredential =
+  | { kind: 'long-term'; record: AccessKeyRecord; secret: string }
+  | { kind: 'session'; session: SessionRecord; secret: string };
+
+/** Whether `token` is the session's token (compared as SHA-256 hashes, in constant time). */
+export function sessionTokenMatches(session: SessionRecord, token: string): boolean {
+  const hash = hashSessionToken(token);
+  return hash.length === session.tokenHash.length && timingSafeEqual(hash, session.tokenHash);
 }
 
 export class CredentialLookup {
@@ -43,20 +61,43 @@ export class CredentialLookup {
     private readonly capacity = 10_000,
   ) {}
 
+  /** The active long-term key or the (possibly expired) session with this id. */
   async find(accessKeyId: string): Promise<ActiveCredential | undefined> {
     const hit = this.cache.get(accessKeyId);
     if (hit) return hit;
-    const record = await this.store.getAccessKey(accessKeyId);
-    if (!record || record.status !== 'Active') return undefined;
-    const secret = (await this.rootKey.unwrap(record.wrappedSecret, secretAad(accessKeyId))).toString('utf8');
-    const entry = { record, secret };
+    const entry = (await this.findLongTerm(accessKeyId)) ?? (await this.findSession(accessKeyId));
+    if (!entry) return undefined;
     this.cache.set(accessKeyId, entry);
     if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value as string);
     return entry;
   }
 
+  private async findLongTerm(accessKeyId: string): Promise<ActiveCredential | undefined> {
+    const record = await this.store.getAccessKey(accessKeyId);
+    if (!record || record.status !== 'Active') return undefined;
+    const secret = (await this.rootKey.unwrap(record.wrappedSecret, secretAad(accessKeyId))).toString('utf8');
+    return { kind: 'long-term', record, secret };
+  }
+
+  private async findSession(accessKeyId: string): Promise<ActiveCredential | undefined> {
+    if (!accessKeyId.startsWith('ASIA')) return undefined;
+    const session = await this.store.getSession(accessKeyId);
+    if (!session) return undefined;
+    const secret = (await this.rootKey.unwrap(session.wrappedSecret, sessionSecretAad(accessKeyId))).toString('utf8');
+    return { kind: 'session', session, secret };
+  }
+
+  /** Drops one access key (long-term or session) from the cache. */
   forget(accessKeyId: string): void {
     this.cache.delete(accessKeyId);
+  }
+
+  /** Drops every cached credential of a user or role (by unique id): its keys and sessions. */
+  forgetPrincipal(principalId: string): void {
+    for (const [id, entry] of this.cache) {
+      const owner = entry.kind === 'session' ? entry.session.principalId : entry.record.userId;
+      if (owner === principalId) this.cache.delete(id);
+    }
   }
 }
 
@@ -66,6 +107,15 @@ export async function storeAccessKey(
   fields: Omit<AccessKeyRecord, 'wrappedSecret'>,
   secret: string,
 ): Promise<void> {
+  await store.putAccessKey(await wrapAccessKey(rootKey, fields, secret));
+}
+
+/** The record to store for a new key: its secret wrapped under the root key. */
+export async function wrapAccessKey(
+  rootKey: RootKeyProvider,
+  fields: Omit<AccessKeyRecord, 'wrappedSecret'>,
+  secret: string,
+): Promise<AccessKeyRecord> {
   const wrappedSecret = await rootKey.wrap(Buffer.from(secret, 'utf8'), secretAad(fields.accessKeyId));
-  await store.putAccessKey({ ...fields, wrappedSecret });
+  return { ...fields, wrappedSecret };
 }

@@ -11,6 +11,7 @@ import {
   accessDeniedMessage,
   authorizeKmsRequest,
   evaluatePolicies,
+  usesRequestContext,
   type ParsedPolicy,
   type RequestPrincipal,
 } from '../../policy/index.js';
@@ -62,21 +63,27 @@ function granteeNames(caller: Caller): string[] {
 
 export async function authorizeKeyAction(deps: Deps, ctx: RequestContext, req: KeyActionRequest): Promise<KeyActionDecision> {
   const identityTexts = ctx.caller.principalType === 'Root' ? [] : await identityPolicyDocuments(ctx.caller, deps);
-  const context = kmsConditionKeys({
-    ctx,
-    now: deps.clock.now(),
-    key: req.key,
-    resourceAliases: await resourceAliases(req.key, [req.key.policy, ...identityTexts], deps),
-    facts: req.facts,
-  });
+  const keyPolicy = cachedPolicy(req.key.policy, 'resource');
+  const identityPolicies = identityTexts.map((t) => cachedPolicy(t, 'identity'));
+  // Policies without conditions or variables cannot depend on the context: skip building it.
+  const needsContext = usesRequestContext(keyPolicy) || identityPolicies.some(usesRequestContext);
+  const context = needsContext
+    ? kmsConditionKeys({
+        ctx,
+        now: deps.clock.now(),
+        key: req.key,
+        resourceAliases: await resourceAliases(req.key, [req.key.policy, ...identityTexts], deps),
+        facts: req.facts,
+      })
+    : undefined;
   const base = {
-    keyPolicy: cachedPolicy(req.key.policy, 'resource'),
+    keyPolicy,
     keyAccountId: req.key.accountId,
     principal: requestPrincipal(ctx.caller),
-    identityPolicies: identityTexts.map((t) => cachedPolicy(t, 'identity')),
+    identityPolicies,
     action: `kms:${req.action}`,
     keyArn: req.arn,
-    context,
+    ...(context ? { context } : {}),
   };
   const decision = authorizeKmsRequest(base);
   if (decision.allowed) return {};
@@ -110,7 +117,7 @@ export async function authorizeAccountAction(
     principal: requestPrincipal(ctx.caller),
     action: `kms:${action}`,
     resource,
-    context: kmsConditionKeys({ ctx, now: deps.clock.now(), facts }),
+    ...(policies.some(usesRequestContext) ? { context: kmsConditionKeys({ ctx, now: deps.clock.now(), facts }) } : {}),
   });
   if (result.denied) {
     throw err.accessDenied(accessDeniedMessage('explicit-deny-identity-policy', ctx.caller.arn, action, resource));

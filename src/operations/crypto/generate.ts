@@ -12,7 +12,7 @@ async function generateDataKey(input: Input, ctx: RequestContext, deps: Deps, op
     throw err.validation('Please specify either number of bytes or key spec.');
   }
   const context = inputContext(input, 'EncryptionContext');
-  const { key, arn } = await keyForEncryption(input.KeyId, operation, undefined, context, ctx, deps);
+  const { key, arn } = await keyForEncryption(input.KeyId, operation, undefined, context, ctx, deps, { symmetricOnly: true });
   if (input.DryRun === true) throw dryRunSucceeded();
   const size: number = input.NumberOfBytes ?? KEY_SPEC_BYTES[input.KeySpec];
   const plaintext = deps.random.bytes(size);

@@ -1,30 +1,59 @@
-/** CreateKey: a new customer managed key with generated material. */
+/** CreateKey: a new customer managed key with generated material, of any supported key spec. */
 import { err } from '../../domain/errors.js';
 import { formatKeyId } from '../../domain/key-ids.js';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../../domain/key-model.js';
 import { defaultKeyPolicy } from '../../domain/key-policy.js';
 import { keyArn } from '../../domain/key-ids.js';
+import {
+  isKeyUsageCompatible,
+  KEY_SPEC_TABLE,
+  KEY_USAGE_REQUIRED_MESSAGE,
+  keyUsageIncompatibleMessage,
+  type KeySpec,
+  type KeyUsage,
+} from '../../domain/key-specs.js';
+import { generateKeyPairAsyncFor, SM2_SUPPORTED, SM2_UNSUPPORTED_MESSAGE } from '../../crypto/keyspecs/index.js';
 import { authorizeAccountAction } from '../authorization/authorize.js';
 import { acceptKeyPolicy } from '../authorization/key-policy-document.js';
 import { checkRequestTags } from '../../domain/tags.js';
-import type { Handler } from '../context.js';
+import type { Deps, Handler } from '../context.js';
 import { keyMetadata } from '../key-metadata.js';
 import { materialAad } from '../material-cache.js';
 
-export const createKey: Handler = async (input, ctx, deps) => {
+/**
+ * The key spec and usage of a CreateKey request, checked as AWS checks them.
+ * KeySpec and KeyUsage are enums the model validation already enforced.
+ */
+function specAndUsage(input: Record<string, any>): { keySpec: KeySpec; keyUsage: KeyUsage } {
   if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
     throw err.validation(
       'You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.',
     );
   }
-  const keySpec: string = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
-  const keyUsage: string = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
-  if (keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw err.unsupported(`KeySpec ${keySpec} is not supported by this server yet. Only SYMMETRIC_DEFAULT keys can be created.`);
-  }
-  if (keyUsage !== 'ENCRYPT_DECRYPT') {
-    throw err.validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
-  }
+  const keySpec: KeySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
+  if (keySpec === 'SM2' && !SM2_SUPPORTED) throw err.unsupported(SM2_UNSUPPORTED_MESSAGE);
+  if (input.KeyUsage === undefined && keySpec !== 'SYMMETRIC_DEFAULT') throw err.validation(KEY_USAGE_REQUIRED_MESSAGE);
+  const keyUsage: KeyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
+  if (!isKeyUsageCompatible(keySpec, keyUsage)) throw err.validation(keyUsageIncompatibleMessage(keyUsage, keySpec));
+  return { keySpec, keyUsage };
+}
+
+/**
+ * Fresh key material: 32 random bytes for SYMMETRIC_DEFAULT, the spec's key
+ * length of random bytes for HMAC, the PKCS#8 DER private key (with its
+ * SubjectPublicKeyInfo) for asymmetric specs. RSA and EC pairs are generated
+ * off the event loop.
+ */
+async function newMaterial(keySpec: KeySpec, deps: Deps): Promise<{ material: Buffer; publicKey?: Buffer }> {
+  const info = KEY_SPEC_TABLE[keySpec];
+  if (info.family === 'SYMMETRIC') return { material: deps.random.bytes(32) };
+  if (info.family === 'HMAC') return { material: deps.random.bytes(info.hmacKeyBytes!) };
+  const pair = await generateKeyPairAsyncFor(keySpec);
+  return { material: pair.privateKeyDer, publicKey: pair.publicKeyDer };
+}
+
+export const createKey: Handler = async (input, ctx, deps) => {
+  const { keySpec, keyUsage } = specAndUsage(input);
   const origin: string = input.Origin ?? 'AWS_KMS';
   if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined || origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {
     throw err.unsupported('Custom key stores are not supported by this server.');
@@ -44,7 +73,7 @@ export const createKey: Handler = async (input, ctx, deps) => {
   if (input.Policy !== undefined) {
     await acceptKeyPolicy(input.Policy, ctx.caller.accountId, keyArn(ctx.region, ctx.caller.accountId, keyId), bypass, ctx, deps);
   }
-  const material = deps.random.bytes(32);
+  const { material, publicKey } = await newMaterial(keySpec, deps);
   const materialRecord: KeyMaterialRecord = {
     accountId: ctx.caller.accountId,
     region: ctx.region,
@@ -72,6 +101,7 @@ export const createKey: Handler = async (input, ctx, deps) => {
     currentMaterialId: materialRecord.materialId,
     revision: 1,
   };
+  if (publicKey !== undefined) key.publicKey = publicKey.toString('base64');
   await deps.store.createKey(key, materialRecord);
   deps.materials.rememberRecord(materialRecord, material);
   return { KeyMetadata: keyMetadata(key) };

@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+// `npm run bench`: starts Trent and a bare Node.js ceiling server, drives each
+// with a separate load-generator process that signs every request, and prints
+// one table. See docs/benchmarks.md for the method.
+//
+//   npm run bench -- [--seconds 5] [--concurrency 64] [--only Encrypt,Decrypt] [--scale 100000]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Signer } from './sigv4-client.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '64' },
+    only: { type: 'string' },
+    scale: { type: 'string' },
+  },
+});
+const SECONDS = Number(opts.seconds);
+const CONCURRENCY = Number(opts.concurrency);
+const credentials = { accessKeyId: 'AKIABENCHMARKROOT001', secretAccessKey: 'bench-secret-access-key-0123456789', region: 'us-east-1' };
+const env = { TRENT_ACCOUNT_ID: '111122223333', TRENT_ROOT_ACCESS_KEY_ID: credentials.accessKeyId, TRENT_ROOT_SECRET_ACCESS_KEY: credentials.secretAccessKey };
+
+function startProcess(args, extraEnv = {}) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), 20_000);
+    child.stdout.on('data', () => {
+      const m = /listening on (http\S+)/i.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+function rssMiB(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+async function call(url, op, input) {
+  const body = JSON.stringify(input);
+  const signer = new Signer(credentials);
+  const res = await fetch(url, { method: 'POST', headers: signer.headers(new URL(url).host, `TrentService.${op}`, body), body });
+  const json = await res.json();
+  if (res.status !== 200) throw new Error(`${op}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+function load(url, target, bodies, extra = {}) {
+  const cfg = { url, target, bodies, concurrency: CONCURRENCY, seconds: SECONDS, credentials, ...extra };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(here, 'load.mjs'), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+const rows = [];
+function row(name, store, r, ceiling) {
+  rows.push({ name, store, ...r, ratio: ceiling ? r.rps / ceiling : undefined });
+  const err = r.errors ? `  (${r.errors} errors, first: ${r.firstError})` : '';
+  process.stderr.write(`  ${name.padEnd(28)} ${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${err}\n`);
+}
+
+async function scenarios(url) {
+  const key = (await call(url, 'CreateKey', {})).KeyMetadata;
+  const other = (await call(url, 'CreateKey', {})).KeyMetadata;
+  const enc = await call(url, 'Encrypt', { KeyId: key.KeyId, Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } });
+  const list = [
+    ['Encrypt', [{ KeyId: key.KeyId, Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } }]],
+    ['Decrypt', [{ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { app: 'bench' } }]],
+    ['GenerateDataKey', [{ KeyId: key.KeyId, KeySpec: 'AES_256', EncryptionContext: { app: 'bench' } }]],
+    ['ReEncrypt', [{ CiphertextBlob: enc.CiphertextBlob, SourceEncryptionContext: { app: 'bench' }, DestinationKeyId: other.KeyId }]],
+    ['DescribeKey', [{ KeyId: key.KeyId }]],
+    ['CreateKey', [{}]],
+  ];
+  const signing = [
+    ['Sign ECC_NIST_P256', 'ECC_NIST_P256', 'ECDSA_SHA_256'],
+    ['Sign RSA_2048', 'RSA_2048', 'RSASSA_PKCS1_V1_5_SHA_256'],
+    ['Sign ML_DSA_65', 'ML_DSA_65', 'ML_DSA_SHAKE_256'],
+  ];
+  for (const [name, spec, alg] of signing) {
+    try {
+      const k = (await call(url, 'CreateKey', { KeySpec: spec, KeyUsage: 'SIGN_VERIFY' })).KeyMetadata;
+      list.push([name, [{ KeyId: k.KeyId, Message: Buffer.from('benchmark message').toString('base64'), MessageType: 'RAW', SigningAlgorithm: alg }], 'Sign']);
+    } catch (e) {
+      process.stderr.write(`  ${name}: skipped (${e.message.slice(0, 120)})\n`);
+    }
+  }
+  try {
+    const h = (await call(url, 'CreateKey', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' })).KeyMetadata;
+    list.push(['GenerateMac HMAC_256', [{ KeyId: h.KeyId, Message: Buffer.from('benchmark message').toString('base64'), MacAlgorithm: 'HMAC_SHA_256' }], 'GenerateMac']);
+  } catch (e) {
+    process.stderr.write(`  GenerateMac: skipped (${e.message.slice(0, 120)})\n`);
+  }
+  const only = opts.only?.split(',');
+  return list.filter(([name]) => !only || only.some((o) => name.startsWith(o)));
+}
+
+async function benchTrent(store, ceiling) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trent-bench-'));
+  const { child, url } = await startProcess([join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir], env);
+  try {
+    for (const [name, bodies, op] of await scenarios(url)) {
+      row(name, store, await load(url, `TrentService.${op ?? name}`, bodies), ceiling);
+    }
+    rows.push({ memory: rssMiB(child.pid), store });
+  } finally {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchScale(target) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trent-bench-'));
+  const { child, url } = await startProcess([join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir], env);
+  try {
+    const ids = [];
+    const measure = async (label) => {
+      const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 1000)) === 0).slice(0, 1000);
+      const bodies = sample.map((KeyId) => ({ KeyId, Plaintext: Buffer.alloc(32, 1).toString('base64') }));
+      const r = await load(url, 'TrentService.Encrypt', bodies);
+      row(`Encrypt, ${label} keys`, 'sqlite', r);
+      process.stderr.write(`    RSS ${rssMiB(child.pid)} MiB\n`);
+      rows.push({ memory: rssMiB(child.pid), store: `sqlite, ${label} keys` });
+    };
+    const create = async (n) => {
+      const signer = new Signer(credentials);
+      const host = new URL(url).host;
+      let next = 0;
+      await Promise.all(Array.from({ length: 32 }, async () => {
+        while (next < n) {
+          next++;
+          const res = await fetch(url, { method: 'POST', headers: signer.headers(host, 'TrentService.CreateKey', '{}'), body: '{}' });
+          ids.push((await res.json()).KeyMetadata.KeyId);
+        }
+      }));
+    };
+    await create(100);
+    await measure('100');
+    const started = Date.now();
+    await create(target - 100);
+    process.stderr.write(`  created ${target - 100} keys in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    await measure(String(target));
+  } finally {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printTable() {
+  const lines = ['| operation | store | req/s | p50 ms | p99 ms | of ceiling |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+  for (const r of rows.filter((r) => r.rps !== undefined)) {
+    lines.push(`| ${r.name} | ${r.store} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.ratio === undefined ? '' : `${Math.round(r.ratio * 100)}%`} |`);
+  }
+  for (const r of rows.filter((r) => r.memory !== undefined)) lines.push(`\nResident memory after the run (${r.store}): ${r.memory} MiB`);
+  console.log(lines.join('\n'));
+}
+
+console.error(`Trent benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${CONCURRENCY} connections, ${SECONDS} s per row`);
+if (opts.scale) {
+  await benchScale(Number(opts.scale));
+} else {
+  const bare = await startProcess([join(here, 'bare-server.mjs')]);
+  let ceiling;
+  try {
+    const r = await load(bare.url, 'TrentService.Encrypt', [{ KeyId: 'alias/x', Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } }]);
+    ceiling = r.rps;
+    row('bare Node.js ceiling', '-', r, ceiling);
+  } finally {
+    await stop(bare.child);
+  }
+  await benchTrent('sqlite', ceiling);
+}
+printTable();

@@ -1,0 +1,92 @@
+/**
+ * The file operations the audit sink performs, behind a seam so tests can
+ * count syncs and make the disk fail. `nodeFileOps` is the real thing.
+ */
+import * as fs from 'node:fs';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+
+export interface FileOps {
+  open(path: string, flags: string, mode?: number): Promise<number>;
+  /** Writes all of `data` at `position`. */
+  write(fd: number, data: Buffer, position: number): Promise<void>;
+  /** fdatasync: the file's data (and its size) reach stable storage. */
+  datasync(fd: number): Promise<void>;
+  truncate(fd: number, length: number): Promise<void>;
+  close(fd: number): Promise<void>;
+  /** Creates a directory and its parents, and makes the new entries durable. */
+  mkdirp(path: string): Promise<void>;
+  /** fsync of a directory, so created or renamed entries in it survive a crash. */
+  syncDir(path: string): Promise<void>;
+  /** Replaces a file atomically and durably: temporary file, fsync, rename, directory fsync. */
+  writeFileAtomic(path: string, data: Buffer | string, mode?: number): Promise<void>;
+}
+
+const openP = promisify(fs.open);
+function writeP(fd: number, buf: Buffer, off: number, len: number, pos: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.write(fd, buf, off, len, pos, (e, n) => (e ? reject(e) : resolve(n))));
+}
+const fdatasyncP = promisify(fs.fdatasync);
+const fsyncP = promisify(fs.fsync);
+const ftruncateP = promisify(fs.ftruncate);
+const closeP = promisify(fs.close);
+
+async function syncDir(path: string): Promise<void> {
+  let fd: number;
+  try {
+    fd = await openP(path, 'r');
+  } catch {
+    return; // platforms that cannot open directories (Windows)
+  }
+  try {
+    await fsyncP(fd).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EINVAL' && e.code !== 'EISDIR' && e.code !== 'EPERM') throw e;
+    });
+  } finally {
+    await closeP(fd);
+  }
+}
+
+export const nodeFileOps: FileOps = {
+  open: (path, flags, mode) => openP(path, flags, mode),
+  async write(fd, data, position) {
+    let done = 0;
+    while (done < data.length) {
+      const n = await writeP(fd, data, done, data.length - done, position + done);
+      if (n <= 0) throw new Error('short write');
+      done += n;
+    }
+  },
+  datasync: (fd) => fdatasyncP(fd),
+  truncate: (fd, length) => ftruncateP(fd, length),
+  close: (fd) => closeP(fd),
+  async mkdirp(path) {
+    const first = await fs.promises.mkdir(path, { recursive: true });
+    if (first === undefined) return;
+    // Sync every directory from the parent of the first one created down to `path`.
+    let dir = path;
+    const toSync: string[] = [];
+    while (dir.length >= first.length) {
+      toSync.push(dir);
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    toSync.push(dirname(first));
+    for (const d of toSync) await syncDir(d);
+  },
+  syncDir,
+  async writeFileAtomic(path, data, mode = 0o644) {
+    const tmp = `${path}.tmp-${process.pid}`;
+    const fd = await openP(tmp, 'w', mode);
+    try {
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      await nodeFileOps.write(fd, buf, 0);
+      await fsyncP(fd);
+    } finally {
+      await closeP(fd);
+    }
+    await fs.promises.rename(tmp, path);
+    await syncDir(dirname(path));
+  },
+};

@@ -1,0 +1,771 @@
+/**
+ * The audit trail on local disk: CloudTrail records as JSON Lines, one log
+ * file per period (hourly by default), each period sealed by a signed digest
+ * chained to the previous one (layout.ts, digest.ts).
+ *
+ * Durability and throughput: `record` resolves only after the line is
+ * written and fdatasync'ed. Records that arrive while a write is under way,
+ * or within the same tick, are written together with one write and one sync
+ * (group commit), so a thousand concurrent requests cost a handful of syncs,
+ * not a thousand. A write or sync that fails rejects every record of its
+ * batch (the caller fails the request: fail closed); the file is cut back to
+ * its last synced length, and if even that fails the sink refuses all further
+ * records until restarted.
+ *
+ * Crash safety: HEAD.json names the file being written. At start-up a file
+ * left open by a crash is sealed with a digest (a torn, never-acknowledged
+ * last line is cut off and the digest says so), digests written just before
+ * a crash are adopted, and a missing or forged HEAD is rebuilt from the
+ * newest digest, noted in the next digest.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AuditEvent } from '../../audit/event.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
+import { AuditUnavailableError, type AuditSink } from '../../ports/audit-sink.js';
+import type { RootKeyProvider } from '../../ports/root-key.js';
+import {
+  DIGEST_FORMAT,
+  HASH_ALGORITHM,
+  HEAD_FORMAT,
+  digestSigningString,
+  headSigningString,
+  isoTime,
+  parseDigest,
+  parseHead,
+  serializeDigest,
+  serializeHead,
+  sha256Hex,
+  type Digest,
+  type DigestLogFile,
+  type DigestRecovery,
+  type Head,
+} from './digest.js';
+import { nodeFileOps, type FileOps } from './file-ops.js';
+import {
+  DIGESTS_DIR,
+  HEAD_FILE,
+  LOGS_DIR,
+  SIG_SUFFIX,
+  digestFileName,
+  digestSeqOf,
+  logFileName,
+  logSeqOf,
+  resolveIn,
+} from './layout.js';
+import { SigningKey, type SignatureAlgorithm } from './signing-key.js';
+
+export const DEFAULT_ROTATION_MS = 60 * 60 * 1000;
+const LATENCY_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+
+export interface FileAuditSinkOptions {
+  /** The trail directory (DATA_DIR/audit: see trailDirOf). */
+  trailDir: string;
+  /** Wraps the digest signing key at rest. */
+  rootKey: RootKeyProvider;
+  clock?: Clock;
+  /** Log files close at multiples of this interval (UTC), and on close(). Default one hour. */
+  rotationIntervalMs?: number;
+  /** Algorithm of a newly generated signing key. Default SHA256withRSA, as CloudTrail. */
+  algorithm?: SignatureAlgorithm;
+  fileOps?: FileOps;
+  /** Largest number of events written with one write and sync. */
+  maxBatchEvents?: number;
+  /** Seal periods with setTimeout (default true); tests drive rotateIfDue() instead. */
+  timers?: boolean;
+  /** Write a digest for a period without events, as CloudTrail does (default true). */
+  emptyDigests?: boolean;
+  /** Told of rotation failures and recoveries; never given event contents. */
+  onWarning?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface AuditSinkStats {
+  eventsWritten: number;
+  batches: number;
+  bytesWritten: number;
+  largestBatch: number;
+  /** Records accepted but not yet durable. */
+  backlog: number;
+  writeFailures: number;
+  rotationFailures: number;
+  digestsWritten: number;
+  /** Time from record() to durable, in ms. */
+  writeLatency: { count: number; sumMs: number; maxMs: number; buckets: { le: number; count: number }[] };
+  healthy: boolean;
+  lastError?: string;
+  currentLogFile?: string;
+  lastDigestFile?: string;
+}
+
+/** What start-up found and repaired. */
+export interface OpenReport {
+  createdTrail: boolean;
+  recoveries: DigestRecovery[];
+}
+
+interface Pending {
+  line: Buffer;
+  eventMs: number;
+  eventTime: string;
+  enqueuedAt: bigint;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+interface OpenLog {
+  file: string;
+  fd: number;
+  openedAt: number;
+  bytes: number;
+  hash: Hash;
+  events: number;
+  oldest?: { ms: number; text: string };
+  newest?: { ms: number; text: string };
+}
+
+export class FileAuditSink implements AuditSink {
+  private readonly clock: Clock;
+  private readonly ops: FileOps;
+  private readonly interval: number;
+  private readonly maxBatch: number;
+  private readonly emptyDigests: boolean;
+  private readonly useTimers: boolean;
+  private readonly warn: (message: string, fields?: Record<string, unknown>) => void;
+
+  private head!: Head;
+  private key!: SigningKey;
+  private current: OpenLog | null = null;
+  private periodEnd = 0;
+  private notes: DigestRecovery[] = [];
+  private unsignedDigest: { file: string; signature: string } | null = null;
+  private headDirty = false;
+
+  private pending: Pending[] = [];
+  private inFlight = 0;
+  private flushQueued = false;
+  private lane: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private closing = false;
+  private closed = false;
+  private broken: Error | undefined;
+
+  private readonly counters = {
+    eventsWritten: 0,
+    batches: 0,
+    bytesWritten: 0,
+    largestBatch: 0,
+    writeFailures: 0,
+    rotationFailures: 0,
+    digestsWritten: 0,
+    latencyCount: 0,
+    latencySum: 0,
+    latencyMax: 0,
+    buckets: LATENCY_BUCKETS_MS.map(() => 0),
+    lastError: undefined as string | undefined,
+  };
+
+  report: OpenReport = { createdTrail: false, recoveries: [] };
+
+  private constructor(readonly trailDir: string, private readonly rootKey: RootKeyProvider, options: FileAuditSinkOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.ops = options.fileOps ?? nodeFileOps;
+    this.interval = options.rotationIntervalMs ?? DEFAULT_ROTATION_MS;
+    if (!(this.interval >= 1000)) throw new Error('the audit rotation interval must be at least one second');
+    this.maxBatch = options.maxBatchEvents ?? 4096;
+    this.emptyDigests = options.emptyDigests ?? true;
+    this.useTimers = options.timers ?? true;
+    this.warn = options.onWarning ?? (() => {});
+  }
+
+  /** Opens (creating if need be) the trail, repairing what a crash left behind. */
+  static async open(options: FileAuditSinkOptions): Promise<FileAuditSink> {
+    const sink = new FileAuditSink(options.trailDir, options.rootKey, options);
+    await sink.start(options.algorithm ?? 'SHA256withRSA');
+    return sink;
+  }
+
+  get fingerprint(): string {
+    return this.key.fingerprint;
+  }
+
+  /** The digest signing key's public key (PEM), to verify copies of the trail with. */
+  publicKeyPem(): string {
+    return this.key.publicKeyPem();
+  }
+
+  record(event: AuditEvent): Promise<void> {
+    if (this.closing || this.closed) return Promise.reject(new AuditUnavailableError('the audit trail is closed'));
+    if (this.broken) return Promise.reject(new AuditUnavailableError('the audit trail cannot be written', { cause: this.broken }));
+    let line: Buffer;
+    try {
+      line = Buffer.from(JSON.stringify(event) + '\n');
+    } catch (e) {
+      return Promise.reject(new AuditUnavailableError('the audit event cannot be serialized', { cause: e }));
+    }
+    const parsed = Date.parse(event.eventTime);
+    const eventMs = Number.isFinite(parsed) ? parsed : this.clock.now();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ line, eventMs, eventTime: event.eventTime, enqueuedAt: process.hrtime.bigint(), resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Seals the current period if its end has passed; returns whether it did. */
+  rotateIfDue(): Promise<boolean> {
+    return this.exclusive(() => this.rotateIfDueLocked());
+  }
+
+  /** Seals the current period now (a digest even without events). */
+  rotate(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.closed) return;
+      const now = this.clock.now();
+      await this.sealPeriod(now, true);
+      this.periodEnd = this.nextBoundary(now);
+      this.schedule();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed || this.closing) return this.exclusive(async () => {});
+    this.closing = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.exclusive(() => this.flushPending());
+    await this.exclusive(async () => {
+      try {
+        if (!this.broken) await this.sealPeriod(this.clock.now(), true);
+      } finally {
+        this.closed = true;
+        if (this.current) {
+          await this.ops.close(this.current.fd).catch(() => {});
+          this.current = null;
+        }
+      }
+    });
+  }
+
+  stats(): AuditSinkStats {
+    const c = this.counters;
+    let cumulative = 0;
+    return {
+      eventsWritten: c.eventsWritten,
+      batches: c.batches,
+      bytesWritten: c.bytesWritten,
+      largestBatch: c.largestBatch,
+      backlog: this.pending.length + this.inFlight,
+      writeFailures: c.writeFailures,
+      rotationFailures: c.rotationFailures,
+      digestsWritten: c.digestsWritten,
+      writeLatency: {
+        count: c.latencyCount,
+        sumMs: c.latencySum,
+        maxMs: c.latencyMax,
+        buckets: LATENCY_BUCKETS_MS.map((le, i) => ({ le, count: (cumulative += c.buckets[i]) })),
+      },
+      healthy: !this.broken && !this.closed && !this.closing,
+      ...(c.lastError !== undefined ? { lastError: c.lastError } : {}),
+      ...(this.current ? { currentLogFile: this.current.file } : {}),
+      ...(this.head?.lastDigest ? { lastDigestFile: this.head.lastDigest.file } : {}),
+    };
+  }
+
+  // ---- group commit ------------------------------------------------------
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn, fn);
+    this.lane = run.catch(() => {});
+    return run;
+  }
+
+  private kick(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // setImmediate lets every record() of this tick join the batch.
+    setImmediate(() => {
+      this.flushQueued = false;
+      void this.exclusive(() => this.flushPending());
+    });
+  }
+
+  private async flushPending(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      this.inFlight = batch.length;
+      try {
+        await this.writeBatch(batch);
+      } finally {
+        this.inFlight = 0;
+      }
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    if (this.broken) {
+      for (const p of batch) p.reject(new AuditUnavailableError('the audit trail cannot be written', { cause: this.broken }));
+      return;
+    }
+    try {
+      await this.rotateIfDueLocked();
+    } catch {
+      // Counted and reported by rotateIfDueLocked; the batch goes to the file still open.
+    }
+    const data = batch.length === 1 ? batch[0].line : Buffer.concat(batch.map((p) => p.line));
+    let log: OpenLog | undefined;
+    try {
+      log = await this.ensureOpen();
+      await this.ops.write(log.fd, data, log.bytes);
+      await this.ops.datasync(log.fd);
+    } catch (e) {
+      this.counters.writeFailures++;
+      this.counters.lastError = errorText(e);
+      const err = new AuditUnavailableError('the audit event could not be written durably', { cause: e });
+      for (const p of batch) p.reject(err);
+      if (log) await this.cutBack(log);
+      return;
+    }
+    log.hash.update(data);
+    log.bytes += data.length;
+    log.events += batch.length;
+    for (const p of batch) {
+      if (!log.oldest || p.eventMs < log.oldest.ms) log.oldest = { ms: p.eventMs, text: p.eventTime };
+      if (!log.newest || p.eventMs >= log.newest.ms) log.newest = { ms: p.eventMs, text: p.eventTime };
+    }
+    const c = this.counters;
+    c.eventsWritten += batch.length;
+    c.batches++;
+    c.bytesWritten += data.length;
+    if (batch.length > c.largestBatch) c.largestBatch = batch.length;
+    const done = process.hrtime.bigint();
+    for (const p of batch) {
+      const ms = Number(done - p.enqueuedAt) / 1e6;
+      c.latencyCount++;
+      c.latencySum += ms;
+      if (ms > c.latencyMax) c.latencyMax = ms;
+      const i = LATENCY_BUCKETS_MS.findIndex((le) => ms <= le);
+      if (i >= 0) c.buckets[i]++;
+      p.resolve();
+    }
+  }
+
+  /** After a failed write: cut the file back to what was synced, or stop for good. */
+  private async cutBack(log: OpenLog): Promise<void> {
+    try {
+      await this.ops.truncate(log.fd, log.bytes);
+      await this.ops.datasync(log.fd);
+    } catch (e) {
+      this.broken = e instanceof Error ? e : new Error(String(e));
+      this.counters.lastError = errorText(e);
+      this.warn('audit trail disabled: a failed write could not be undone', { file: log.file, error: errorText(e) });
+    }
+  }
+
+  // ---- periods -----------------------------------------------------------
+
+  private nextBoundary(t: number): number {
+    return (Math.floor(t / this.interval) + 1) * this.interval;
+  }
+
+  private schedule(): void {
+    if (!this.useTimers || this.closing || this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    const delay = Math.max(0, Math.min(this.periodEnd - this.clock.now(), 2 ** 31 - 1));
+    this.timer = setTimeout(() => {
+      void this.rotateIfDue()
+        .catch(() => {})
+        .finally(() => this.schedule());
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async rotateIfDueLocked(): Promise<boolean> {
+    if (this.closed) return false;
+    const now = this.clock.now();
+    if (now < this.periodEnd) return false;
+    try {
+      await this.sealPeriod(now, this.emptyDigests);
+    } catch (e) {
+      this.counters.rotationFailures++;
+      this.counters.lastError = errorText(e);
+      this.warn('audit log rotation failed; will retry', { error: errorText(e) });
+      throw e;
+    }
+    this.periodEnd = this.nextBoundary(now);
+    this.schedule();
+    return true;
+  }
+
+  private async ensureOpen(): Promise<OpenLog> {
+    if (this.current) return this.current;
+    await this.settleMetadata();
+    const now = this.clock.now();
+    const seq = this.head.logSeq + 1;
+    const file = logFileName(now, seq);
+    const path = resolveIn(this.trailDir, file);
+    await this.ops.mkdirp(dirname(path));
+    const head: Head = { ...this.head, logSeq: seq, openLog: { file, openedAt: isoTime(now) } };
+    await this.writeHead(head);
+    const fd = await this.ops.open(path, 'wx', 0o640);
+    try {
+      await this.ops.syncDir(dirname(path));
+    } catch (e) {
+      await this.ops.close(fd).catch(() => {});
+      throw e;
+    }
+    this.current = { file, fd, openedAt: now, bytes: 0, hash: createHash('sha256'), events: 0 };
+    return this.current;
+  }
+
+  /**
+   * Seals the open log file (if any) with a digest covering the time since
+   * the previous digest. Once the digest is written the file is never
+   * appended to again, even if recording the new HEAD fails (retried later).
+   */
+  private async sealPeriod(now: number, evenIfEmpty: boolean): Promise<void> {
+    await this.settleMetadata();
+    const log = this.current;
+    if (!log && !evenIfEmpty && this.notes.length === 0) return;
+    const entries: DigestLogFile[] = log ? [logEntry(log)] : [];
+    await this.writeDigest(now, entries);
+    if (log) {
+      this.current = null;
+      await this.ops.close(log.fd).catch(() => {});
+    }
+    this.head = { ...this.head, openLog: null };
+    this.headDirty = true;
+    try {
+      await this.settleMetadata();
+    } catch (e) {
+      // The digest exists; its signature file and HEAD are written before anything else is.
+      this.counters.rotationFailures++;
+      this.counters.lastError = errorText(e);
+      this.warn('audit digest sealed but its signature or HEAD could not be written; will retry', { error: errorText(e) });
+    }
+  }
+
+  /** Writes a digest of `entries` ending at `now`, and makes it the newest. */
+  private async writeDigest(now: number, entries: DigestLogFile[]): Promise<void> {
+    const seq = this.head.digestSeq + 1;
+    const file = digestFileName(now, seq);
+    const prev = this.head.lastDigest;
+    const times = entries.flatMap((e) => [e.oldestEventTime, e.newestEventTime]).filter((t): t is string => t !== null);
+    times.sort((a, b) => Date.parse(a) - Date.parse(b));
+    const digest: Digest = {
+      format: DIGEST_FORMAT,
+      digestStartTime: prev ? prev.endTime : this.head.createdAt,
+      digestEndTime: isoTime(now),
+      digestFile: file,
+      digestPublicKeyFingerprint: this.key.fingerprint,
+      digestSignatureAlgorithm: this.key.algorithm,
+      newestEventTime: times.length ? times[times.length - 1] : null,
+      oldestEventTime: times.length ? times[0] : null,
+      previousDigestFile: prev ? prev.file : null,
+      previousDigestHashValue: prev ? prev.hashValue : null,
+      previousDigestHashAlgorithm: prev ? HASH_ALGORITHM : null,
+      previousDigestSignature: prev ? prev.signature : null,
+      logFiles: entries,
+      ...(this.notes.length > 0 ? { recovery: this.notes } : {}),
+    };
+    const bytes = serializeDigest(digest);
+    const signature = this.key.sign(digestSigningString(digest, bytes));
+    const path = resolveIn(this.trailDir, file);
+    await this.ops.mkdirp(dirname(path));
+    await this.ops.writeFileAtomic(path, bytes);
+    // From here on the digest exists: the state moves forward even if what follows fails.
+    this.notes = [];
+    this.counters.digestsWritten++;
+    this.head = {
+      ...this.head,
+      digestSeq: seq,
+      lastDigest: { file, hashValue: sha256Hex(bytes), signature, endTime: digest.digestEndTime },
+    };
+    this.unsignedDigest = { file, signature };
+    this.headDirty = true;
+  }
+
+  /** Writes a pending digest signature and HEAD, if a previous attempt left them unwritten. */
+  private async settleMetadata(): Promise<void> {
+    if (this.unsignedDigest) {
+      const { file, signature } = this.unsignedDigest;
+      await this.ops.writeFileAtomic(resolveIn(this.trailDir, file + SIG_SUFFIX), signature + '\n');
+      this.unsignedDigest = null;
+    }
+    if (this.headDirty) {
+      await this.writeHead(this.head);
+    }
+  }
+
+  private async writeHead(head: Head): Promise<void> {
+    const next: Head = { ...head, updatedAt: isoTime(this.clock.now()), fingerprint: this.key.fingerprint };
+    const bytes = serializeHead(next);
+    const signature = this.key.sign(headSigningString(bytes));
+    await this.ops.writeFileAtomic(resolveIn(this.trailDir, HEAD_FILE), JSON.stringify({ head: next, signature }, null, 2) + '\n');
+    this.head = next;
+    this.headDirty = false;
+  }
+
+  // ---- start-up and recovery ---------------------------------------------
+
+  private note(r: DigestRecovery): void {
+    this.notes.push(r);
+    this.report.recoveries.push(r);
+  }
+
+  private async start(algorithm: SignatureAlgorithm): Promise<void> {
+    const now = this.clock.now();
+    await this.ops.mkdirp(this.trailDir);
+    await this.ops.mkdirp(resolveIn(this.trailDir, LOGS_DIR));
+    await this.ops.mkdirp(resolveIn(this.trailDir, DIGESTS_DIR));
+    this.key = await SigningKey.loadOrCreate(this.trailDir, this.rootKey, this.ops, algorithm, now);
+
+    const loaded = await this.readHead();
+    if (loaded.head) {
+      this.head = loaded.head;
+    } else {
+      const digests = await listFiles(this.trailDir, DIGESTS_DIR, digestSeqOf);
+      const logs = await listFiles(this.trailDir, LOGS_DIR, logSeqOf);
+      if (digests.length === 0 && logs.length === 0) {
+        this.report.createdTrail = true;
+        this.head = {
+          format: HEAD_FORMAT,
+          createdAt: isoTime(now),
+          updatedAt: isoTime(now),
+          logSeq: 0,
+          digestSeq: 0,
+          lastDigest: null,
+          openLog: null,
+          fingerprint: this.key.fingerprint,
+        };
+        this.headDirty = true;
+      } else {
+        await this.rebuildHead(loaded.problem ?? 'HEAD.json is missing', digests, logs, now);
+      }
+    }
+
+    await this.adoptNewerDigests();
+    await this.recoverOpenLogs(now);
+    if (this.notes.length > 0) {
+      // Seal the repairs into the chain at once, so they are signed even if nothing else happens.
+      await this.writeDigest(now, []);
+    }
+    await this.settleMetadata();
+    this.periodEnd = this.nextBoundary(now);
+    this.schedule();
+  }
+
+  private async readHead(): Promise<{ head?: Head; problem?: string }> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(resolveIn(this.trailDir, HEAD_FILE));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw e;
+    }
+    const parsed = parseSignedHead(bytes);
+    if (!parsed) return { problem: 'HEAD.json is unreadable' };
+    if (!this.key.verification.verify(headSigningString(serializeHead(parsed.head)), parsed.signature)) {
+      return { problem: 'HEAD.json has an invalid signature' };
+    }
+    return { head: parsed.head };
+  }
+
+  /** Rebuilds HEAD from the newest digest whose signature holds; the next digest records why. */
+  private async rebuildHead(
+    problem: string,
+    digests: { file: string; seq: number }[],
+    logs: { file: string; seq: number }[],
+    now: number,
+  ): Promise<void> {
+    let lastDigest: Head['lastDigest'] = null;
+    let sealedLogSeq = 0;
+    for (const d of [...digests].sort((a, b) => b.seq - a.seq)) {
+      const bytes = await readFile(resolveIn(this.trailDir, d.file)).catch(() => undefined);
+      const digest = bytes && parseDigest(bytes);
+      const sig = await readFile(resolveIn(this.trailDir, d.file + SIG_SUFFIX), 'utf8').catch(() => undefined);
+      if (!bytes || !digest || !sig || !this.key.verification.verify(digestSigningString(digest, bytes), sig.trim())) continue;
+      lastDigest = { file: d.file, hashValue: sha256Hex(bytes), signature: sig.trim(), endTime: digest.digestEndTime };
+      sealedLogSeq = Math.max(0, ...digest.logFiles.map((f) => logSeqOf(f.file) ?? 0));
+      break;
+    }
+    const unsealed = logs.filter((l) => l.seq > sealedLogSeq).sort((a, b) => a.seq - b.seq);
+    this.head = {
+      format: HEAD_FORMAT,
+      createdAt: isoTime(now),
+      updatedAt: isoTime(now),
+      logSeq: Math.max(0, ...logs.map((l) => l.seq)),
+      digestSeq: Math.max(0, ...digests.map((d) => d.seq)),
+      lastDigest,
+      openLog: null,
+      fingerprint: this.key.fingerprint,
+    };
+    this.note({ reason: `${problem}; rebuilt from the newest valid digest` });
+    this.warn('audit trail HEAD rebuilt', { problem, lastDigest: lastDigest?.file ?? null });
+    // Log files written after the newest digest were open when HEAD went missing: seal them now.
+    if (unsealed.length > 0) {
+      const entries: DigestLogFile[] = [];
+      for (const l of unsealed) {
+        const { entry, truncated } = await this.recoverLogFile(l.file);
+        entries.push(entry);
+        this.note({ reason: 'log file not sealed by any digest', file: l.file, truncatedBytes: truncated });
+      }
+      await this.writeDigest(now, entries);
+      await this.settleMetadata();
+    }
+    this.headDirty = true;
+  }
+
+  /** Digests written by a process that crashed before recording them in HEAD. */
+  private async adoptNewerDigests(): Promise<void> {
+    const digests = (await listFiles(this.trailDir, DIGESTS_DIR, digestSeqOf))
+      .filter((d) => d.seq > this.head.digestSeq)
+      .sort((a, b) => a.seq - b.seq);
+    for (const d of digests) {
+      const bytes = await readFile(resolveIn(this.trailDir, d.file)).catch(() => undefined);
+      const digest = bytes && parseDigest(bytes);
+      const prev = this.head.lastDigest;
+      if (!bytes || !digest || digest.digestFile !== d.file || digest.previousDigestFile !== (prev ? prev.file : null)) continue;
+      if (digest.digestPublicKeyFingerprint !== this.key.fingerprint) continue;
+      const signature = this.key.sign(digestSigningString(digest, bytes));
+      const sigPath = resolveIn(this.trailDir, d.file + SIG_SUFFIX);
+      const existing = await readFile(sigPath, 'utf8').catch(() => undefined);
+      if (existing === undefined || !this.key.verification.verify(digestSigningString(digest, bytes), existing.trim())) {
+        await this.ops.writeFileAtomic(sigPath, signature + '\n');
+      }
+      const sig = existing !== undefined && this.key.verification.verify(digestSigningString(digest, bytes), existing.trim()) ? existing.trim() : signature;
+      this.head = {
+        ...this.head,
+        digestSeq: d.seq,
+        lastDigest: { file: d.file, hashValue: sha256Hex(bytes), signature: sig, endTime: digest.digestEndTime },
+        openLog: this.head.openLog && digest.logFiles.some((f) => f.file === this.head.openLog!.file) ? null : this.head.openLog,
+      };
+      this.headDirty = true;
+    }
+  }
+
+  /** Seals the log file HEAD says was open when the previous process stopped. */
+  private async recoverOpenLogs(now: number): Promise<void> {
+    const open = this.head.openLog;
+    if (!open) return;
+    const exists = await stat(resolveIn(this.trailDir, open.file)).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      this.note({ reason: 'the log file named in HEAD was never created', file: open.file });
+      this.head = { ...this.head, openLog: null };
+      this.headDirty = true;
+      return;
+    }
+    const { entry, truncated } = await this.recoverLogFile(open.file);
+    this.note({ reason: 'log file left open by an unclean shutdown', file: open.file, truncatedBytes: truncated });
+    this.warn('audit log file left open by an unclean shutdown sealed', { file: open.file, truncatedBytes: truncated });
+    this.head = { ...this.head, openLog: null };
+    this.headDirty = true;
+    await this.writeDigest(now, [entry]);
+    await this.settleMetadata();
+  }
+
+  /** Cuts off a torn last line (never acknowledged: it was not synced) and describes the file. */
+  private async recoverLogFile(file: string): Promise<{ entry: DigestLogFile; truncated: number }> {
+    const path = resolveIn(this.trailDir, file);
+    const data = await readFile(path);
+    const end = data.lastIndexOf(0x0a) + 1;
+    const truncated = data.length - end;
+    if (truncated > 0) {
+      const fd = await this.ops.open(path, 'r+');
+      try {
+        await this.ops.truncate(fd, end);
+        await this.ops.datasync(fd);
+      } finally {
+        await this.ops.close(fd);
+      }
+    }
+    const kept = data.subarray(0, end);
+    let events = 0;
+    let oldest: { ms: number; text: string } | undefined;
+    let newest: { ms: number; text: string } | undefined;
+    for (const line of kept.toString('utf8').split('\n')) {
+      if (line === '') continue;
+      events++;
+      try {
+        const t = (JSON.parse(line) as { eventTime?: unknown }).eventTime;
+        const ms = typeof t === 'string' ? Date.parse(t) : NaN;
+        if (typeof t === 'string' && Number.isFinite(ms)) {
+          if (!oldest || ms < oldest.ms) oldest = { ms, text: t };
+          if (!newest || ms >= newest.ms) newest = { ms, text: t };
+        }
+      } catch {
+        // Counted as an event all the same: the digest seals the bytes as found.
+      }
+    }
+    return {
+      truncated,
+      entry: {
+        file,
+        hashValue: sha256Hex(kept),
+        hashAlgorithm: HASH_ALGORITHM,
+        byteCount: kept.length,
+        eventCount: events,
+        oldestEventTime: oldest?.text ?? null,
+        newestEventTime: newest?.text ?? null,
+      },
+    };
+  }
+}
+
+function logEntry(log: OpenLog): DigestLogFile {
+  return {
+    file: log.file,
+    hashValue: log.hash.copy().digest('hex'),
+    hashAlgorithm: HASH_ALGORITHM,
+    byteCount: log.bytes,
+    eventCount: log.events,
+    oldestEventTime: log.oldest?.text ?? null,
+    newestEventTime: log.newest?.text ?? null,
+  };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${(e as NodeJS.ErrnoException).code ?? e.name}: ${e.message}` : String(e);
+}
+
+/** HEAD.json: { head, signature }. */
+export function parseSignedHead(bytes: Buffer): { head: Head; signature: string } | undefined {
+  let outer: { head?: unknown; signature?: unknown };
+  try {
+    outer = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!outer || typeof outer !== 'object' || typeof outer.signature !== 'string') return undefined;
+  const head = parseHead(Buffer.from(JSON.stringify(outer.head ?? null)));
+  return head ? { head, signature: outer.signature } : undefined;
+}
+
+/** Every file under trailDir/sub (recursively) whose name `seqOf` recognises, trail-relative. */
+export async function listFiles(
+  trailDir: string,
+  sub: string,
+  seqOf: (path: string) => number | undefined,
+): Promise<{ file: string; seq: number }[]> {
+  const out: { file: string; seq: number }[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(resolveIn(trailDir, rel), { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    for (const entry of entries) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) await walk(child);
+      else if (entry.isFile()) {
+        const seq = seqOf(child);
+        if (seq !== undefined) out.push({ file: child, seq });
+      }
+    }
+  };
+  await walk(sub);
+  return out;
+}

@@ -1,0 +1,424 @@
+/**
+ * Reading the trail: events newest first, filtered, with continuation
+ * tokens (for `trent audit lookup` and CloudTrail's LookupEvents), and the
+ * last use of a key (for KMS GetKeyLastUsage).
+ *
+ * No index: log files are read newest first, each from its end backwards in
+ * chunks, and reading stops as soon as the events are older than the time
+ * range asked for. The open log file is read too, up to its last complete
+ * line.
+ */
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import type { AuditEvent } from '../../audit/event.js';
+import { KEY_USAGE_OPERATIONS } from '../../audit/kms-fields.js';
+import { listFiles } from './file-sink.js';
+import { LOGS_DIR, isLogPath, logSeqOf, resolveIn } from './layout.js';
+
+/** Events may reach a log file this long after their eventTime (requests in flight at rotation). */
+const TIME_SLACK_MS = 5 * 60 * 1000;
+const CHUNK = 64 * 1024;
+
+export interface AuditFilter {
+  eventId?: string;
+  eventName?: string;
+  eventSource?: string;
+  readOnly?: boolean;
+  /** Only failed or denied calls. */
+  errorsOnly?: boolean;
+  /** Key id, key ARN, alias name or alias ARN: matched against resources and request/response key fields. */
+  key?: string;
+  /** Principal ARN (a role ARN matches its sessions), access key id, or user name. */
+  principal?: string;
+  accessKeyId?: string;
+  /** LookupEvents' Username: the IAM user name, the role session name, or "root". */
+  username?: string;
+  resourceType?: string;
+  /** A resource ARN (or the key id of a key ARN). */
+  resourceName?: string;
+  /** Inclusive bounds, epoch ms. */
+  startTime?: number;
+  endTime?: number;
+  /** Events of this account: as caller, as recipient or as resource owner. */
+  accountId?: string;
+  region?: string;
+}
+
+export interface Page {
+  events: AuditEvent[];
+  nextToken?: string;
+}
+
+export interface KeyLastUsage {
+  operation: string;
+  /** epoch ms */
+  time: number;
+  eventId: string;
+  requestId?: string;
+  region: string;
+}
+
+/** A continuation token that does not belong to this trail or to this filter. */
+export class InvalidTokenError extends Error {
+  constructor(message = 'Invalid NextToken') {
+    super(message);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+interface Position {
+  file: string;
+  seq: number;
+  /** Lines older than this byte offset remain to be read. */
+  offset: number;
+}
+
+// ---- matching --------------------------------------------------------------
+
+const KEY_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:key\/(.+)$/;
+const ALIAS_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:(alias\/.+)$/;
+
+function keyIdOf(s: string): string | undefined {
+  const m = KEY_ARN.exec(s);
+  if (m) return m[1];
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s) || /^mrk-[0-9a-f]{32}$/.test(s)) return s;
+  return undefined;
+}
+
+function aliasOf(s: string): string | undefined {
+  if (s.startsWith('alias/')) return s;
+  return ALIAS_ARN.exec(s)?.[1];
+}
+
+/**
+ * Whether an event's key reference `ref` (already qualified: see keyRefsOf)
+ * names what the caller asked for: a bare key id or alias name matches that
+ * id or alias in any account and region, an ARN only itself.
+ */
+function sameKeyRef(ref: string, wanted: string): boolean {
+  if (ref === wanted) return true;
+  if (KEY_ARN.test(wanted) || ALIAS_ARN.test(wanted)) return false;
+  const k = keyIdOf(wanted);
+  if (k !== undefined) return keyIdOf(ref) === k;
+  const a = aliasOf(wanted);
+  return a !== undefined && aliasOf(ref) === a;
+}
+
+/** Key references of an event, bare ids and alias names qualified with the event's region and account. */
+function keyRefsOf(e: AuditEvent): string[] {
+  const refs: string[] = [];
+  const qualify = (v: string): string => {
+    const account = e.recipientAccountId;
+    if (v.startsWith('alias/')) return `arn:aws:kms:${e.awsRegion}:${account}:${v}`;
+    if (!v.startsWith('arn:') && keyIdOf(v) !== undefined) return `arn:aws:kms:${e.awsRegion}:${account}:key/${v}`;
+    return v;
+  };
+  for (const r of e.resources ?? []) refs.push(r.ARN);
+  const rp = e.requestParameters ?? {};
+  for (const f of ['keyId', 'targetKeyId', 'sourceKeyId', 'destinationKeyId', 'aliasName']) {
+    const v = rp[f];
+    if (typeof v === 'string') refs.push(qualify(v));
+  }
+  const re = e.responseElements ?? {};
+  if (typeof re.keyId === 'string') refs.push(qualify(re.keyId));
+  const meta = re.keyMetadata;
+  if (meta && typeof meta === 'object' && !Array.isArray(meta) && typeof meta.arn === 'string') refs.push(meta.arn);
+  return refs;
+}
+
+/** LookupEvents' Username of an event. */
+export function usernameOf(e: AuditEvent): string | undefined {
+  const u = e.userIdentity;
+  if (u.type === 'IAMUser') return u.userName;
+  if (u.type === 'AssumedRole' && u.arn) return u.arn.slice(u.arn.lastIndexOf('/') + 1);
+  if (u.type === 'Root') return 'root';
+  return undefined;
+}
+
+export function matches(e: AuditEvent, f: AuditFilter): boolean {
+  if (f.eventId !== undefined && e.eventID !== f.eventId) return false;
+  if (f.eventName !== undefined && e.eventName !== f.eventName) return false;
+  if (f.eventSource !== undefined && e.eventSource !== f.eventSource) return false;
+  if (f.readOnly !== undefined && e.readOnly !== f.readOnly) return false;
+  if (f.errorsOnly && e.errorCode === undefined) return false;
+  if (f.region !== undefined && e.awsRegion !== f.region) return false;
+  if (f.startTime !== undefined || f.endTime !== undefined) {
+    const t = Date.parse(e.eventTime);
+    if (f.startTime !== undefined && t < f.startTime) return false;
+    if (f.endTime !== undefined && t > f.endTime) return false;
+  }
+  const u = e.userIdentity;
+  if (f.accountId !== undefined) {
+    const ours = e.recipientAccountId === f.accountId || u.accountId === f.accountId || (e.resources ?? []).some((r) => r.accountId === f.accountId);
+    if (!ours) return false;
+  }
+  if (f.accessKeyId !== undefined && u.accessKeyId !== f.accessKeyId) return false;
+  if (f.username !== undefined && usernameOf(e) !== f.username) return false;
+  if (f.principal !== undefined) {
+    const p = f.principal;
+    const hit =
+      u.arn === p ||
+      u.accessKeyId === p ||
+      u.principalId === p ||
+      (u.userName !== undefined && u.userName === p) ||
+      u.sessionContext?.sessionIssuer?.arn === p;
+    if (!hit) return false;
+  }
+  if (f.resourceType !== undefined && !(e.resources ?? []).some((r) => r.type === f.resourceType)) return false;
+  if (f.resourceName !== undefined && !(e.resources ?? []).some((r) => sameKeyRef(r.ARN, f.resourceName!))) return false;
+  if (f.key !== undefined && !keyRefsOf(e).some((r) => sameKeyRef(r, f.key!))) return false;
+  return true;
+}
+
+// ---- reading ---------------------------------------------------------------
+
+/** The complete lines of a file before `end`, last first, each with its starting offset. */
+async function* linesBackward(path: string, end?: number): AsyncGenerator<{ text: string; start: number }> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    let limit = Math.min(end ?? size, size);
+    let buf = Buffer.alloc(0);
+    let bufStart = limit;
+    const readBefore = async (): Promise<boolean> => {
+      if (bufStart === 0) return false;
+      const from = Math.max(0, bufStart - CHUNK);
+      const chunk = Buffer.alloc(bufStart - from);
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, from);
+      buf = Buffer.concat([chunk.subarray(0, bytesRead), buf]);
+      bufStart = from;
+      return true;
+    };
+    // Drop a torn (incomplete) last line: one being written right now.
+    while (buf.length === 0 || buf[buf.length - 1] !== 0x0a) {
+      const nl = buf.lastIndexOf(0x0a);
+      if (nl >= 0) {
+        buf = buf.subarray(0, nl + 1);
+        limit = bufStart + nl + 1;
+        break;
+      }
+      if (!(await readBefore())) return;
+    }
+    for (;;) {
+      const prev = buf.length >= 2 ? buf.lastIndexOf(0x0a, buf.length - 2) : -1;
+      if (prev >= 0) {
+        const text = buf.subarray(prev + 1, buf.length - 1).toString('utf8');
+        const start = bufStart + prev + 1;
+        buf = buf.subarray(0, prev + 1);
+        if (text !== '') yield { text, start };
+        continue;
+      }
+      if (await readBefore()) continue;
+      if (buf.length > 1) yield { text: buf.subarray(0, buf.length - 1).toString('utf8'), start: 0 };
+      return;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function filterHash(f: AuditFilter): string {
+  const keys = Object.keys(f).sort() as (keyof AuditFilter)[];
+  const canonical = JSON.stringify(keys.filter((k) => f[k] !== undefined).map((k) => [k, f[k]]));
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+export class AuditReader {
+  /** How much reading queries took (for tests and metrics). */
+  readonly counters = { filesRead: 0, linesRead: 0 };
+
+  constructor(readonly trailDir: string) {}
+
+  /** Log files, newest first. */
+  private async files(): Promise<{ file: string; seq: number }[]> {
+    return (await listFiles(this.trailDir, LOGS_DIR, logSeqOf)).sort((a, b) => b.seq - a.seq);
+  }
+
+  /** Matching events, newest first, each with the position just after it (in reading order). */
+  async *scan(filter: AuditFilter, from?: Position): AsyncGenerator<{ event: AuditEvent; position: Position }> {
+    const lowest = filter.startTime !== undefined ? filter.startTime - TIME_SLACK_MS : undefined;
+    const needle = filter.eventId ?? filter.eventName;
+    for (const { file, seq } of await this.files()) {
+      if (from && seq > from.seq) continue;
+      const end = from && seq === from.seq ? from.offset : undefined;
+      this.counters.filesRead++;
+      for await (const { text, start } of linesBackward(resolveIn(this.trailDir, file), end)) {
+        this.counters.linesRead++;
+        if (needle !== undefined && !text.includes(needle)) continue;
+        let event: AuditEvent;
+        try {
+          event = JSON.parse(text) as AuditEvent;
+        } catch {
+          continue;
+        }
+        if (lowest !== undefined && Date.parse(event.eventTime) < lowest) return;
+        if (matches(event, filter)) yield { event, position: { file, seq, offset: start } };
+      }
+    }
+  }
+
+  /** Up to `maxResults` matching events, newest first, and a token for the rest. */
+  async page(filter: AuditFilter, options: { maxResults?: number; nextToken?: string } = {}): Promise<Page> {
+    const max = Math.max(1, Math.min(options.maxResults ?? 50, 50));
+    const from = options.nextToken !== undefined ? this.decodeToken(options.nextToken, filter) : undefined;
+    const events: AuditEvent[] = [];
+    let last: Position | undefined;
+    for await (const { event, position } of this.scan(filter, from)) {
+      if (events.length === max) return { events, nextToken: this.encodeToken(last!, filter) };
+      events.push(event);
+      last = position;
+    }
+    return { events };
+  }
+
+  /** Every matching event, newest first (for `trent audit lookup`). */
+  async *events(filter: AuditFilter): AsyncGenerator<AuditEvent> {
+    for await (const { event } of this.scan(filter)) yield event;
+  }
+
+  /**
+   * The most recent successful cryptographic use of a key (the operations
+   * GetKeyLastUsage tracks), or undefined if the trail holds none.
+   */
+  async lastUsage(keyArn: string, options: { notBefore?: number } = {}): Promise<KeyLastUsage | undefined> {
+    const filter: AuditFilter = { key: keyArn, eventSource: 'kms.amazonaws.com', ...(options.notBefore !== undefined ? { startTime: options.notBefore } : {}) };
+    for await (const { event } of this.scan(filter)) {
+      if (event.errorCode !== undefined || !KEY_USAGE_OPERATIONS.has(event.eventName)) continue;
+      if (!(event.resources ?? []).some((r) => r.ARN === keyArn)) continue;
+      return {
+        operation: event.eventName,
+        time: Date.parse(event.eventTime),
+        eventId: event.eventID,
+        ...(event.requestID !== undefined ? { requestId: event.requestID } : {}),
+        region: event.awsRegion,
+      };
+    }
+    return undefined;
+  }
+
+  /** The time of the oldest event in the trail (GetKeyLastUsage's tracking start), epoch ms. */
+  async oldestEventTime(): Promise<number | undefined> {
+    const files = await this.files();
+    for (const { file } of files.reverse()) {
+      const fh = await open(resolveIn(this.trailDir, file), 'r').catch(() => undefined);
+      if (!fh) continue;
+      try {
+        const buf = Buffer.alloc(CHUNK);
+        const { bytesRead } = await fh.read(buf, 0, CHUNK, 0);
+        const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+        if (nl < 0) continue;
+        const t = Date.parse((JSON.parse(buf.subarray(0, nl).toString('utf8')) as AuditEvent).eventTime);
+        if (Number.isFinite(t)) return t;
+      } catch {
+        continue;
+      } finally {
+        await fh.close();
+      }
+    }
+    return undefined;
+  }
+
+  private encodeToken(p: Position, filter: AuditFilter): string {
+    return Buffer.from(JSON.stringify({ v: 1, f: p.file, o: p.offset, h: filterHash(filter) })).toString('base64url');
+  }
+
+  private decodeToken(token: string, filter: AuditFilter): Position {
+    let t: { v?: unknown; f?: unknown; o?: unknown; h?: unknown };
+    try {
+      t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    } catch {
+      throw new InvalidTokenError();
+    }
+    if (!t || t.v !== 1 || typeof t.f !== 'string' || !isLogPath(t.f) || typeof t.o !== 'number' || !Number.isInteger(t.o) || t.o < 0) {
+      throw new InvalidTokenError();
+    }
+    if (t.h !== filterHash(filter)) throw new InvalidTokenError('NextToken does not match the lookup attributes and time range');
+    return { file: t.f, seq: logSeqOf(t.f)!, offset: t.o };
+  }
+}
+
+// ---- CloudTrail LookupEvents -----------------------------------------------
+
+export const LOOKUP_ATTRIBUTE_KEYS = [
+  'EventId',
+  'EventName',
+  'ReadOnly',
+  'Username',
+  'ResourceType',
+  'ResourceName',
+  'EventSource',
+  'AccessKeyId',
+] as const;
+
+export type LookupAttributeKey = (typeof LOOKUP_ATTRIBUTE_KEYS)[number];
+
+/** A filter from LookupEvents' LookupAttributes (CloudTrail allows one) and time range. */
+export function filterFromLookup(
+  attributes: readonly { AttributeKey: string; AttributeValue: string }[],
+  scope: { startTime?: number; endTime?: number; accountId?: string; region?: string } = {},
+): AuditFilter {
+  const f: AuditFilter = { ...scope };
+  for (const { AttributeKey: k, AttributeValue: v } of attributes) {
+    switch (k as LookupAttributeKey) {
+      case 'EventId':
+        f.eventId = v;
+        break;
+      case 'EventName':
+        f.eventName = v;
+        break;
+      case 'ReadOnly':
+        f.readOnly = v === 'true';
+        break;
+      case 'Username':
+        f.username = v;
+        break;
+      case 'ResourceType':
+        f.resourceType = v;
+        break;
+      case 'ResourceName':
+        f.resourceName = v;
+        break;
+      case 'EventSource':
+        f.eventSource = v;
+        break;
+      case 'AccessKeyId':
+        f.accessKeyId = v;
+        break;
+      default:
+        throw new Error(`unknown lookup attribute ${k}`);
+    }
+  }
+  return f;
+}
+
+/** An event as LookupEvents returns it (EventTime in epoch seconds, as the JSON protocol sends timestamps). */
+export function lookupEventOf(e: AuditEvent): {
+  EventId: string;
+  EventName: string;
+  ReadOnly: string;
+  AccessKeyId?: string;
+  EventTime: number;
+  EventSource: string;
+  Username?: string;
+  Resources: { ResourceType: string; ResourceName: string }[];
+  CloudTrailEvent: string;
+} {
+  const username = usernameOf(e);
+  return {
+    EventId: e.eventID,
+    EventName: e.eventName,
+    ReadOnly: String(e.readOnly),
+    ...(e.userIdentity.accessKeyId !== undefined ? { AccessKeyId: e.userIdentity.accessKeyId } : {}),
+    EventTime: Date.parse(e.eventTime) / 1000,
+    EventSource: e.eventSource,
+    ...(username !== undefined ? { Username: username } : {}),
+    Resources: (e.resources ?? []).map((r) => ({ ResourceType: r.type, ResourceName: r.ARN })),
+    CloudTrailEvent: JSON.stringify(e),
+  };
+}

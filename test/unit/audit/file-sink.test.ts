@@ -1,0 +1,370 @@
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileAuditSink, listFiles } from '../../../src/adapters/audit/file-sink.js';
+import { nodeFileOps, type FileOps } from '../../../src/adapters/audit/file-ops.js';
+import { parseDigest, type Digest } from '../../../src/adapters/audit/digest.js';
+import { DIGESTS_DIR, LOGS_DIR, digestSeqOf, logSeqOf } from '../../../src/adapters/audit/layout.js';
+import { verifyTrail } from '../../../src/adapters/audit/verify.js';
+import { ManualClock } from '../../../src/ports/clock.js';
+import { AuditUnavailableError } from '../../../src/ports/audit-sink.js';
+import type { LocalRootKey } from '../../../src/adapters/rootkey/local-root-key.js';
+import { KEY_ARN, ScratchDir, T0, event, testRootKey } from './helpers.js';
+
+const HOUR = 3600_000;
+
+/** FileOps that count and can be told to fail or to hold syncs. */
+class Instrumented implements FileOps {
+  writes = 0;
+  syncs = 0;
+  failWrite: Error | undefined;
+  failSync: Error | undefined;
+  failTruncate: Error | undefined;
+  failAtomic: ((path: string) => Error | undefined) | undefined;
+  private gate: Promise<void> | undefined;
+  private openGate: (() => void) | undefined;
+
+  hold(): void {
+    this.gate = new Promise((r) => (this.openGate = r));
+  }
+  release(): void {
+    this.openGate?.();
+    this.gate = undefined;
+  }
+
+  open = nodeFileOps.open;
+  close = nodeFileOps.close;
+  mkdirp = nodeFileOps.mkdirp;
+  syncDir = nodeFileOps.syncDir;
+  async write(fd: number, data: Buffer, position: number): Promise<void> {
+    this.writes++;
+    if (this.failWrite) {
+      // A partial write, then the error: what a failing disk does.
+      await nodeFileOps.write(fd, data.subarray(0, Math.floor(data.length / 2)), position);
+      throw this.failWrite;
+    }
+    return nodeFileOps.write(fd, data, position);
+  }
+  async datasync(fd: number): Promise<void> {
+    this.syncs++;
+    if (this.gate) await this.gate;
+    if (this.failSync) throw this.failSync;
+    return nodeFileOps.datasync(fd);
+  }
+  async truncate(fd: number, length: number): Promise<void> {
+    if (this.failTruncate) throw this.failTruncate;
+    return nodeFileOps.truncate(fd, length);
+  }
+  async writeFileAtomic(path: string, data: Buffer | string, mode?: number): Promise<void> {
+    const fail = this.failAtomic?.(path);
+    if (fail) throw fail;
+    return nodeFileOps.writeFileAtomic(path, data, mode);
+  }
+}
+
+const ticks = (n: number) => new Promise<void>((resolve) => {
+  let left = n;
+  const step = () => (--left <= 0 ? resolve() : setImmediate(step));
+  setImmediate(step);
+});
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 2));
+  assert.ok(cond(), 'condition not reached');
+}
+
+async function logFiles(trail: string) {
+  return (await listFiles(trail, LOGS_DIR, logSeqOf)).sort((a, b) => a.seq - b.seq);
+}
+
+async function digests(trail: string): Promise<Digest[]> {
+  const files = (await listFiles(trail, DIGESTS_DIR, digestSeqOf)).sort((a, b) => a.seq - b.seq);
+  return files.map((f) => parseDigest(readFileSync(join(trail, f.file)))!);
+}
+
+function lines(trail: string, file: string): string[] {
+  return readFileSync(join(trail, file), 'utf8').split('\n').filter((l) => l !== '');
+}
+
+describe('file audit sink', () => {
+  let scratch: ScratchDir;
+  let trail: string;
+  let rootKey: LocalRootKey;
+  let clock: ManualClock;
+  let ops: Instrumented;
+  const sinks: FileAuditSink[] = [];
+
+  const openSink = async (extra: Partial<Parameters<typeof FileAuditSink.open>[0]> = {}) => {
+    const sink = await FileAuditSink.open({ trailDir: trail, rootKey, clock, fileOps: ops, timers: false, algorithm: 'Ed25519', ...extra });
+    sinks.push(sink);
+    return sink;
+  };
+
+  beforeEach(() => {
+    scratch = new ScratchDir();
+    trail = join(scratch.dir, 'audit');
+    rootKey = testRootKey();
+    clock = new ManualClock(T0 + 10 * 60_000);
+    ops = new Instrumented();
+  });
+  afterEach(async () => {
+    for (const s of sinks.splice(0)) await s.close().catch(() => {});
+    scratch.dispose();
+  });
+
+  it('group commit: concurrent records share one write and one sync', async () => {
+    const sink = await openSink();
+    const before = ops.syncs;
+    await Promise.all(Array.from({ length: 200 }, (_, i) => sink.record(event({ operation: 'Encrypt', requestId: `r${i}`, keyArns: [KEY_ARN] }))));
+    assert.equal(ops.syncs - before, 1);
+    assert.equal(ops.writes, 1);
+    const [log] = await logFiles(trail);
+    assert.equal(lines(trail, log.file).length, 200);
+    const s = sink.stats();
+    assert.equal(s.eventsWritten, 200);
+    assert.equal(s.batches, 1);
+    assert.equal(s.largestBatch, 200);
+    assert.equal(s.writeLatency.count, 200);
+    assert.equal(s.backlog, 0);
+  });
+
+  it('records arriving while a sync is under way are written together in the next batch', async () => {
+    const sink = await openSink();
+    await sink.record(event({ operation: 'ListKeys' })); // opens the file
+    ops.hold();
+    const syncsBefore = ops.syncs;
+    const first = sink.record(event({ operation: 'Encrypt' }));
+    await waitFor(() => ops.syncs === syncsBefore + 1); // the first batch is waiting for its sync
+    const more = Array.from({ length: 50 }, () => sink.record(event({ operation: 'Decrypt' })));
+    await ticks(5);
+    assert.equal(sink.stats().backlog, 51);
+    ops.release();
+    await Promise.all([first, ...more]);
+    assert.equal(ops.syncs - syncsBefore, 2, 'the 50 waiting records took one more sync');
+    assert.equal(sink.stats().batches, 3);
+  });
+
+  it('record resolves only after the data is synced', async () => {
+    const sink = await openSink();
+    await sink.record(event({ operation: 'ListKeys' }));
+    ops.hold();
+    let resolved = 0;
+    const syncsBefore = ops.syncs;
+    const all = Array.from({ length: 10 }, () => sink.record(event({ operation: 'Encrypt' })).then(() => resolved++));
+    await waitFor(() => ops.syncs === syncsBefore + 1);
+    await ticks(20);
+    assert.ok(ops.writes >= 2, 'the batch was written');
+    assert.equal(resolved, 0, 'but nothing is acknowledged before the sync completes');
+    ops.release();
+    await Promise.all(all);
+    assert.equal(resolved, 10);
+  });
+
+  it('a failing write rejects its batch, the file is cut back, and the next record succeeds', async () => {
+    const sink = await openSink();
+    await sink.record(event({ operation: 'CreateKey', requestId: 'good-1' }));
+    ops.failWrite = Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+    const failed = await Promise.allSettled([sink.record(event({ operation: 'Encrypt', requestId: 'lost-1' })), sink.record(event({ operation: 'Encrypt', requestId: 'lost-2' }))]);
+    for (const r of failed) {
+      assert.equal(r.status, 'rejected');
+      assert.ok((r as PromiseRejectedResult).reason instanceof AuditUnavailableError);
+    }
+    ops.failWrite = undefined;
+    await sink.record(event({ operation: 'Decrypt', requestId: 'good-2' }));
+    const [log] = await logFiles(trail);
+    assert.deepEqual(
+      lines(trail, log.file).map((l) => JSON.parse(l).requestID),
+      ['good-1', 'good-2'],
+    );
+    assert.equal(sink.stats().writeFailures, 1);
+    assert.equal(sink.stats().healthy, true);
+    await sink.close();
+    assert.equal((await verifyTrail({ trailDir: trail })).ok, true);
+  });
+
+  it('a failing sync rejects the batch', async () => {
+    const sink = await openSink();
+    ops.failSync = Object.assign(new Error('EIO: fsync'), { code: 'EIO' });
+    await assert.rejects(sink.record(event({ operation: 'Encrypt' })), AuditUnavailableError);
+    ops.failSync = undefined;
+    await sink.record(event({ operation: 'Encrypt' }));
+  });
+
+  it('when a failed write cannot be undone, every later record is refused', async () => {
+    const sink = await openSink();
+    await sink.record(event({ operation: 'ListKeys' }));
+    ops.failWrite = new Error('EIO');
+    ops.failTruncate = new Error('EROFS');
+    await assert.rejects(sink.record(event({ operation: 'Encrypt' })), AuditUnavailableError);
+    ops.failWrite = undefined;
+    ops.failTruncate = undefined;
+    await assert.rejects(sink.record(event({ operation: 'Encrypt' })), AuditUnavailableError);
+    assert.equal(sink.stats().healthy, false);
+  });
+
+  it('a failure to create the log file rejects (fail closed)', async () => {
+    const sink = await openSink();
+    ops.failAtomic = (p) => (p.endsWith('HEAD.json') ? new Error('ENOSPC') : undefined);
+    await assert.rejects(sink.record(event({ operation: 'Encrypt' })), AuditUnavailableError);
+    ops.failAtomic = undefined;
+    await sink.record(event({ operation: 'Encrypt' }));
+  });
+
+  it('rotates on the hour: each period gets its own file and a digest chained to the last', async () => {
+    const sink = await openSink();
+    await sink.record(event({ operation: 'Encrypt', requestId: 'p1' }));
+    assert.equal(await sink.rotateIfDue(), false, 'not yet due');
+    clock.set(T0 + HOUR); // 15:00: the 14:00 period ends
+    assert.equal(await sink.rotateIfDue(), true);
+    await sink.record(event({ operation: 'Decrypt', requestId: 'p2', time: T0 + HOUR }));
+    clock.set(T0 + 2 * HOUR + 5_000); // an hour with no rotation call: the next record rotates first
+    await sink.record(event({ operation: 'Decrypt', requestId: 'p3', time: T0 + 2 * HOUR + 5_000 }));
+    clock.set(T0 + 2 * HOUR + 10_000);
+    await sink.close();
+
+    const logs = await logFiles(trail);
+    assert.deepEqual(
+      logs.map((l) => lines(trail, l.file).map((x) => JSON.parse(x).requestID)),
+      [['p1'], ['p2'], ['p3']],
+    );
+    assert.match(logs[0].file, /^logs\/2026\/11\/23\/trent_audit_20261123T141000Z_00000001\.jsonl$/);
+    const ds = await digests(trail);
+    assert.equal(ds.length, 3);
+    assert.deepEqual(
+      ds.map((d) => d.logFiles.map((f) => f.file)),
+      logs.map((l) => [l.file]),
+    );
+    assert.equal(ds[0].previousDigestFile, null);
+    for (let i = 1; i < ds.length; i++) {
+      assert.equal(ds[i].previousDigestFile, ds[i - 1].digestFile);
+      assert.equal(ds[i].digestStartTime, ds[i - 1].digestEndTime);
+      assert.equal(ds[i].previousDigestSignature, readFileSync(join(trail, ds[i - 1].digestFile + '.sig'), 'utf8').trim());
+    }
+    assert.equal(ds[0].digestEndTime, '2026-11-23T15:00:00.000Z');
+    assert.equal(ds[0].logFiles[0].eventCount, 1);
+    assert.equal(ds[0].logFiles[0].byteCount, statSync(join(trail, logs[0].file)).size);
+    assert.equal(ds[2].digestEndTime, '2026-11-23T16:00:10.000Z', 'close() seals the last period');
+    const report = await verifyTrail({ trailDir: trail });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.events, 3);
+  });
+
+  it('a period without events still gets a digest, so the chain has no holes', async () => {
+    const sink = await openSink();
+    clock.set(T0 + HOUR);
+    await sink.rotateIfDue();
+    clock.set(T0 + 2 * HOUR);
+    await sink.rotateIfDue();
+    await sink.close();
+    const ds = await digests(trail);
+    assert.equal(ds.length, 3);
+    assert.ok(ds.every((d) => d.logFiles.length === 0));
+    assert.equal((await verifyTrail({ trailDir: trail })).ok, true);
+  });
+
+  it('the rotation interval is configurable', async () => {
+    const sink = await openSink({ rotationIntervalMs: 5 * 60_000 });
+    await sink.record(event({ operation: 'Encrypt' }));
+    clock.advance(5 * 60_000);
+    assert.equal(await sink.rotateIfDue(), true);
+    assert.equal((await digests(trail))[0].digestEndTime, '2026-11-23T14:15:00.000Z');
+  });
+
+  it('close() writes what is pending, seals the file, and refuses records after', async () => {
+    const sink = await openSink();
+    const pending = Array.from({ length: 20 }, () => sink.record(event({ operation: 'Encrypt' })));
+    await sink.close();
+    await Promise.all(pending);
+    await assert.rejects(sink.record(event({ operation: 'Encrypt' })), AuditUnavailableError);
+    const ds = await digests(trail);
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0].logFiles[0].eventCount, 20);
+    const head = JSON.parse(readFileSync(join(trail, 'HEAD.json'), 'utf8')).head;
+    assert.equal(head.openLog, null);
+    assert.equal(head.lastDigest.file, ds[0].digestFile);
+  });
+
+  it('after a crash, the open file is sealed at start-up and a torn unacknowledged line is cut off', async () => {
+    const crashed = await openSink();
+    for (let i = 0; i < 5; i++) await crashed.record(event({ operation: 'Encrypt', requestId: `acked-${i}` }));
+    const [log] = await logFiles(trail);
+    const torn = '{"eventVersion":"1.11","userIdentity":{"type":"IAMUser"';
+    appendFileSync(join(trail, log.file), torn); // the process died mid-write
+    sinks.splice(sinks.indexOf(crashed), 1); // never closed: abandoned as a crash would
+
+    clock.advance(30 * 60_000);
+    const sink = await openSink();
+    assert.deepEqual(sink.report.recoveries, [{ reason: 'log file left open by an unclean shutdown', file: log.file, truncatedBytes: torn.length }]);
+    assert.deepEqual(
+      lines(trail, log.file).map((l) => JSON.parse(l).requestID),
+      ['acked-0', 'acked-1', 'acked-2', 'acked-3', 'acked-4'],
+    );
+    const ds = await digests(trail);
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0].logFiles[0].eventCount, 5);
+    assert.deepEqual(ds[0].recovery, [{ reason: 'log file left open by an unclean shutdown', file: log.file, truncatedBytes: torn.length }]);
+    await sink.record(event({ operation: 'Decrypt', requestId: 'after' }));
+    await sink.close();
+    const report = await verifyTrail({ trailDir: trail });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.recoveries.length, 1);
+    assert.equal(report.events, 6);
+  });
+
+  it('a digest written just before a crash (HEAD not yet updated) is adopted, not repeated', async () => {
+    const crashed = await openSink();
+    await crashed.record(event({ operation: 'Encrypt' }));
+    clock.set(T0 + HOUR);
+    ops.failAtomic = (p) => (p.endsWith('.sig') || p.endsWith('HEAD.json') ? new Error('killed') : undefined);
+    await crashed.rotateIfDue(); // the digest is written, its signature and HEAD are not
+    sinks.splice(sinks.indexOf(crashed), 1);
+    ops.failAtomic = undefined;
+
+    const sink = await openSink();
+    assert.deepEqual(sink.report.recoveries, []);
+    await sink.close();
+    const ds = await digests(trail);
+    assert.equal(ds.filter((d) => d.logFiles.length > 0).length, 1, 'the log file is sealed once');
+    assert.deepEqual((await verifyTrail({ trailDir: trail })).findings, []);
+  });
+
+  it('a missing HEAD is rebuilt from the newest digest and the repair is sealed into the chain', async () => {
+    const first = await openSink();
+    await first.record(event({ operation: 'Encrypt' }));
+    await first.close();
+    rmSync(join(trail, 'HEAD.json'));
+    assert.deepEqual(
+      (await verifyTrail({ trailDir: trail })).findings.map((f) => f.kind),
+      ['head-missing'],
+    );
+    const sink = await openSink();
+    assert.match(sink.report.recoveries[0].reason, /HEAD\.json is missing/);
+    await sink.record(event({ operation: 'Decrypt' }));
+    await sink.close();
+    const report = await verifyTrail({ trailDir: trail });
+    assert.deepEqual(report.findings, []);
+    assert.match(report.recoveries[0].reason, /HEAD\.json is missing/);
+  });
+
+  it('the signing key is stored wrapped under the root key and its public key is exported', async () => {
+    const sink = await openSink();
+    await sink.close();
+    const keyFile = readFileSync(join(trail, 'signing-key.json'), 'utf8');
+    assert.ok(!keyFile.includes('PRIVATE KEY'));
+    assert.equal(statSync(join(trail, 'signing-key.json')).mode & 0o077, 0);
+    assert.equal(readFileSync(join(trail, 'public-key.pem'), 'utf8').trim(), sink.publicKeyPem().trim());
+    rootKey = testRootKey(); // a different root key cannot unwrap it
+    await assert.rejects(FileAuditSink.open({ trailDir: trail, rootKey, clock, fileOps: ops, timers: false }));
+  });
+
+  it('RSA (SHA256withRSA, as CloudTrail) is the default algorithm', async () => {
+    const sink = await FileAuditSink.open({ trailDir: trail, rootKey, clock, timers: false });
+    sinks.push(sink);
+    await sink.record(event({ operation: 'Encrypt' }));
+    await sink.close();
+    assert.equal((await digests(trail))[0].digestSignatureAlgorithm, 'SHA256withRSA');
+    assert.ok(existsSync(join(trail, 'public-key.pem')));
+    assert.deepEqual((await verifyTrail({ trailDir: trail })).findings, []);
+  });
+});
