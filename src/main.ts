@@ -22,6 +22,8 @@ import { cryptoRandom } from './ports/random.js';
 
 export interface TrentOptions {
   dataDir: string;
+  /** Trusted service integrations: principal ARN -> service name for kms:ViaService. */
+  viaServices?: ReadonlyMap<string, string>;
   host?: string;
   port?: number;
   tls?: { cert: Buffer; key: Buffer };
@@ -55,7 +57,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const rootKey = loadLocalRootKey(options.dataDir, env);
   const stores = openSqliteStores(join(options.dataDir, STORE_FILE));
   const store = stores.keys;
-  const deps: Deps = { store, identity: stores.identity, rootKey, clock, random: cryptoRandom, materials: new MaterialCache(store, rootKey) };
+  const deps: Deps = { store, identity: stores.identity, rootKey, clock, random: cryptoRandom, materials: new MaterialCache(store, rootKey), viaServices: options.viaServices };
   logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
   const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, clock.now());
   const credentials = new CredentialLookup(stores.identity, rootKey);

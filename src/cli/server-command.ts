@@ -7,13 +7,16 @@ export const DEFAULT_LISTEN = '127.0.0.1:4599';
 export const DEFAULT_DATA_DIR = './trent-data';
 
 const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-cert FILE --tls-key FILE]
-                    [--insecure-http] [--dev]
+                    [--insecure-http] [--via-service ARN=SERVICE]... [--dev]
 
   --listen HOST:PORT   address to listen on (default ${DEFAULT_LISTEN})
   --data-dir DIR       where the store, root key and first credentials live (default ${DEFAULT_DATA_DIR})
   --tls-cert FILE      PEM certificate chain; with --tls-key, serve HTTPS
   --tls-key FILE       PEM private key
   --insecure-http      allow plain HTTP on a non-loopback address
+  --via-service ARN=SERVICE
+                       trusted service integration: KMS calls by this user or role
+                       carry kms:ViaService=SERVICE (repeatable; also TRENT_VIA_SERVICES)
   --dev                development mode: accept any credentials (never in production)`;
 
 export function parseListen(value: string): { host: string; port: number } {
@@ -22,6 +25,17 @@ export function parseListen(value: string): { host: string; port: number } {
   const port = Number(m[3]);
   if (port > 65535) throw new Error(`invalid port ${port}`);
   return { host: m[1] ?? m[2], port };
+}
+
+/** `--via-service PRINCIPAL_ARN=SERVICE`: calls by that user or role (any session) carry kms:ViaService = SERVICE. */
+export function parseViaServices(entries: string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const entry of entries) {
+    const m = /^(arn:aws[a-z-]*:iam::\d{12}:(?:user|role)\/\S+)=([a-z0-9.-]+\.amazonaws\.com(?:\.cn)?)$/.exec(entry);
+    if (!m) throw new Error(`--via-service must be PRINCIPAL_ARN=SERVICE (e.g. arn:aws:iam::111122223333:role/s3-gateway=s3.us-east-1.amazonaws.com), got ${entry}`);
+    map.set(m[1], m[2]);
+  }
+  return map;
 }
 
 export function isLoopback(host: string): boolean {
@@ -38,6 +52,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
       'tls-key': { type: 'string' },
       'insecure-http': { type: 'boolean', default: false },
       dev: { type: 'boolean', default: false },
+      'via-service': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -64,7 +79,8 @@ export async function serverCommand(argv: string[]): Promise<void> {
   }
   // Signal handlers go in before start-up, so a stop requested at any moment is graceful.
   let stopping = false;
-  const starting = startTrent({ dataDir: values['data-dir'] as string, host, port, tls, dev: values.dev as boolean });
+  const viaServices = parseViaServices([...((values['via-service'] as string[] | undefined) ?? []), ...(process.env.TRENT_VIA_SERVICES?.split(/\s+/).filter(Boolean) ?? [])]);
+  const starting = startTrent({ dataDir: values['data-dir'] as string, host, port, tls, dev: values.dev as boolean, viaServices });
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -44,6 +44,12 @@ export interface Deps {
   clock: Clock;
   random: Random;
   materials: MaterialCache;
+  /**
+   * Trusted service integrations: a principal ARN (a user, or a role for all
+   * its sessions) mapped to the service name its KMS calls carry as
+   * kms:ViaService, as AWS services calling on a user's behalf do.
+   */
+  viaServices?: ReadonlyMap<string, string>;
 }
 
 /** A JSON request body, validated against the API model before the handler runs. */

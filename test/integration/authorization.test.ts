@@ -260,12 +260,25 @@ describe('authorization', () => {
     }
   });
 
-  it('a kms:ViaService condition refuses direct calls', async () => {
-    const svc = await createUser(server, 'svc', {
+  it('a kms:ViaService condition refuses direct calls and admits the trusted integration', async () => {
+    const viaS3 = {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } }],
-    });
-    assert.equal(await attempt(svc.kms(), 'Decrypt', keys.K1.arn, keys.K1.ciphertext), 'denied');
+    };
+    const direct = await createUser(server, 'svc', viaS3);
+    const gateway = await createUser(server, 's3-gateway', viaS3);
+    const other = await createUser(server, 'sqs-gateway', viaS3);
+    server.trent.deps.viaServices = new Map([
+      [gateway.arn, 's3.us-east-1.amazonaws.com'],
+      [other.arn, 'sqs.us-east-1.amazonaws.com'],
+    ]);
+    try {
+      assert.equal(await attempt(direct.kms(), 'Decrypt', keys.K1.arn, keys.K1.ciphertext), 'denied');
+      assert.equal(await attempt(gateway.kms(), 'Decrypt', keys.K1.arn, keys.K1.ciphertext), 'allowed');
+      assert.equal(await attempt(other.kms(), 'Decrypt', keys.K1.arn, keys.K1.ciphertext), 'denied');
+    } finally {
+      server.trent.deps.viaServices = undefined;
+    }
   });
 
   it('removing the root delegation from a key policy makes IAM policies stop working for that key', async () => {

@@ -61,6 +61,12 @@ function granteeNames(caller: Caller): string[] {
   return [caller.arn, caller.roleArn].filter((x): x is string => x !== undefined);
 }
 
+/** The service a trusted integration's calls carry as kms:ViaService, if the caller is one. */
+function viaServiceOf(caller: Caller, deps: Deps): string | undefined {
+  if (!deps.viaServices) return undefined;
+  return deps.viaServices.get(caller.arn) ?? (caller.roleArn !== undefined ? deps.viaServices.get(caller.roleArn) : undefined);
+}
+
 export async function authorizeKeyAction(deps: Deps, ctx: RequestContext, req: KeyActionRequest): Promise<KeyActionDecision> {
   const identityTexts = ctx.caller.principalType === 'Root' ? [] : await identityPolicyDocuments(ctx.caller, deps);
   const keyPolicy = cachedPolicy(req.key.policy, 'resource');
@@ -73,7 +79,7 @@ export async function authorizeKeyAction(deps: Deps, ctx: RequestContext, req: K
         now: deps.clock.now(),
         key: req.key,
         resourceAliases: await resourceAliases(req.key, [req.key.policy, ...identityTexts], deps),
-        facts: req.facts,
+        facts: { viaService: viaServiceOf(ctx.caller, deps), ...req.facts },
       })
     : undefined;
   const base = {
@@ -117,7 +123,9 @@ export async function authorizeAccountAction(
     principal: requestPrincipal(ctx.caller),
     action: `kms:${action}`,
     resource,
-    ...(policies.some(usesRequestContext) ? { context: kmsConditionKeys({ ctx, now: deps.clock.now(), facts }) } : {}),
+    ...(policies.some(usesRequestContext)
+      ? { context: kmsConditionKeys({ ctx, now: deps.clock.now(), facts: { viaService: viaServiceOf(ctx.caller, deps), ...facts } }) }
+      : {}),
   });
   if (result.denied) {
     throw err.accessDenied(accessDeniedMessage('explicit-deny-identity-policy', ctx.caller.arn, action, resource));
