@@ -84,6 +84,34 @@ function row(name, store, r, ceiling) {
   process.stderr.write(`  ${name.padEnd(28)} ${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms${err}\n`);
 }
 
+async function iamCall(url, params) {
+  const body = new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
+  const signer = new Signer({ ...credentials, service: 'iam' });
+  const res = await fetch(url, { method: 'POST', headers: signer.formHeaders(new URL(url).host, body), body });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${params.Action}: ${text}`);
+  return text;
+}
+
+/** An IAM user whose inline policy allows Encrypt under an encryption-context condition: authorization through IAM. */
+async function iamUser(url) {
+  await iamCall(url, { Action: 'CreateUser', UserName: 'bench-app' });
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], Resource: 'arn:aws:kms:*:111122223333:key/*', Condition: { StringEquals: { 'kms:EncryptionContext:app': 'bench' } } },
+      { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+    ],
+  };
+  await iamCall(url, { Action: 'PutUserPolicy', UserName: 'bench-app', PolicyName: 'use', PolicyDocument: JSON.stringify(policy) });
+  const xml = await iamCall(url, { Action: 'CreateAccessKey', UserName: 'bench-app' });
+  return {
+    accessKeyId: /<AccessKeyId>([^<]+)</.exec(xml)[1],
+    secretAccessKey: /<SecretAccessKey>([^<]+)</.exec(xml)[1],
+    region: 'us-east-1',
+  };
+}
+
 async function scenarios(url) {
   const key = (await call(url, 'CreateKey', {})).KeyMetadata;
   const other = (await call(url, 'CreateKey', {})).KeyMetadata;
@@ -96,6 +124,12 @@ async function scenarios(url) {
     ['DescribeKey', [{ KeyId: key.KeyId }]],
     ['CreateKey', [{}]],
   ];
+  try {
+    const user = await iamUser(url);
+    list.splice(1, 0, ['Encrypt as IAM user (policy with conditions)', [{ KeyId: key.KeyId, Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } }], 'Encrypt', user]);
+  } catch (e) {
+    process.stderr.write(`  IAM user row: skipped (${e.message.slice(0, 160)})\n`);
+  }
   const signing = [
     ['Sign ECC_NIST_P256', 'ECC_NIST_P256', 'ECDSA_SHA_256'],
     ['Sign RSA_2048', 'RSA_2048', 'RSASSA_PKCS1_V1_5_SHA_256'],
@@ -104,7 +138,10 @@ async function scenarios(url) {
   for (const [name, spec, alg] of signing) {
     try {
       const k = (await call(url, 'CreateKey', { KeySpec: spec, KeyUsage: 'SIGN_VERIFY' })).KeyMetadata;
-      list.push([name, [{ KeyId: k.KeyId, Message: Buffer.from('benchmark message').toString('base64'), MessageType: 'RAW', SigningAlgorithm: alg }], 'Sign']);
+      const message = Buffer.from('benchmark message').toString('base64');
+      list.push([name, [{ KeyId: k.KeyId, Message: message, MessageType: 'RAW', SigningAlgorithm: alg }], 'Sign']);
+      const { Signature } = await call(url, 'Sign', { KeyId: k.KeyId, Message: message, MessageType: 'RAW', SigningAlgorithm: alg });
+      list.push([name.replace('Sign', 'Verify'), [{ KeyId: k.KeyId, Message: message, MessageType: 'RAW', SigningAlgorithm: alg, Signature }], 'Verify']);
     } catch (e) {
       process.stderr.write(`  ${name}: skipped (${e.message.slice(0, 120)})\n`);
     }
@@ -123,8 +160,8 @@ async function benchTrent(store, ceiling) {
   const dataDir = mkdtempSync(join(tmpdir(), 'trent-bench-'));
   const { child, url } = await startProcess([join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir], env);
   try {
-    for (const [name, bodies, op] of await scenarios(url)) {
-      row(name, store, await load(url, `TrentService.${op ?? name}`, bodies), ceiling);
+    for (const [name, bodies, op, as] of await scenarios(url)) {
+      row(name, store, await load(url, `TrentService.${op ?? name}`, bodies, as ? { credentials: as } : {}), ceiling);
     }
     rows.push({ memory: rssMiB(child.pid), store });
   } finally {

@@ -22,6 +22,20 @@ export class Signer {
     return this.key;
   }
 
+  /** Headers for an IAM/STS query-protocol POST / with a form `body`. */
+  formHeaders(host, body) {
+    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const date = amzDate.slice(0, 8);
+    const canonical = ['POST', '/', '', `content-type:application/x-www-form-urlencoded\nhost:${host}\nx-amz-date:${amzDate}\n`, 'content-type;host;x-amz-date', sha256(body)].join('\n');
+    const scope = `${date}/${this.region}/${this.service}/aws4_request`;
+    const signature = createHmac('sha256', this.signingKey(date)).update(`AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256(canonical)}`).digest('hex');
+    return {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-amz-date': amzDate,
+      authorization: `AWS4-HMAC-SHA256 Credential=${this.accessKeyId}/${scope}, SignedHeaders=content-type;host;x-amz-date, Signature=${signature}`,
+    };
+  }
+
   /** Headers for POST / with `body`, host `host` and target `target`. */
   headers(host, target, body) {
     const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
