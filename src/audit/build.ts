@@ -67,7 +67,7 @@ export function userIdentityOf(
   };
   const temporary = caller.principalType === 'AssumedRole' || session?.credential === 'session';
   const attributes = {
-    creationDate: eventTime(session?.issuedAt ?? 0),
+    ...(session?.issuedAt !== undefined ? { creationDate: eventTime(session.issuedAt) } : {}),
     mfaAuthenticated: (session?.mfaAuthenticated ? 'true' : 'false') as 'true' | 'false',
   };
   if (caller.principalType === 'IAMUser' && caller.userName !== undefined) base.userName = caller.userName;

@@ -31,7 +31,8 @@ export interface SessionIssuer {
 
 export interface SessionContext {
   sessionIssuer?: SessionIssuer;
-  attributes: { creationDate: string; mfaAuthenticated: 'true' | 'false' };
+  /** creationDate is omitted when the pipeline does not know when the session was issued. */
+  attributes: { creationDate?: string; mfaAuthenticated: 'true' | 'false' };
 }
 
 export interface UserIdentity {

@@ -19,7 +19,7 @@
  * newest digest, noted in the next digest.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditEvent } from '../../audit/event.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
@@ -33,7 +33,6 @@ import {
   headSigningString,
   isoTime,
   parseDigest,
-  parseHead,
   serializeDigest,
   serializeHead,
   sha256Hex,
@@ -54,10 +53,13 @@ import {
   logSeqOf,
   resolveIn,
 } from './layout.js';
+import { SinkCounters, errorText, type AuditSinkStats } from './sink-stats.js';
 import { SigningKey, type SignatureAlgorithm } from './signing-key.js';
+import { listFiles, parseSignedHead, sealLogFile } from './trail-files.js';
+
+export type { AuditSinkStats } from './sink-stats.js';
 
 export const DEFAULT_ROTATION_MS = 60 * 60 * 1000;
-const LATENCY_BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
 export interface FileAuditSinkOptions {
   /** The trail directory (DATA_DIR/audit: see trailDirOf). */
@@ -72,6 +74,8 @@ export interface FileAuditSinkOptions {
   fileOps?: FileOps;
   /** Largest number of events written with one write and sync. */
   maxBatchEvents?: number;
+  /** Records waiting beyond this many are refused at once (the disk cannot keep up). Default 100000. */
+  maxBacklog?: number;
   /** Seal periods with setTimeout (default true); tests drive rotateIfDue() instead. */
   timers?: boolean;
   /** Write a digest for a period without events, as CloudTrail does (default true). */
@@ -80,23 +84,6 @@ export interface FileAuditSinkOptions {
   onWarning?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-export interface AuditSinkStats {
-  eventsWritten: number;
-  batches: number;
-  bytesWritten: number;
-  largestBatch: number;
-  /** Records accepted but not yet durable. */
-  backlog: number;
-  writeFailures: number;
-  rotationFailures: number;
-  digestsWritten: number;
-  /** Time from record() to durable, in ms. */
-  writeLatency: { count: number; sumMs: number; maxMs: number; buckets: { le: number; count: number }[] };
-  healthy: boolean;
-  lastError?: string;
-  currentLogFile?: string;
-  lastDigestFile?: string;
-}
 
 /** What start-up found and repaired. */
 export interface OpenReport {
@@ -129,6 +116,7 @@ export class FileAuditSink implements AuditSink {
   private readonly ops: FileOps;
   private readonly interval: number;
   private readonly maxBatch: number;
+  private readonly maxBacklog: number;
   private readonly emptyDigests: boolean;
   private readonly useTimers: boolean;
   private readonly warn: (message: string, fields?: Record<string, unknown>) => void;
@@ -150,20 +138,7 @@ export class FileAuditSink implements AuditSink {
   private closed = false;
   private broken: Error | undefined;
 
-  private readonly counters = {
-    eventsWritten: 0,
-    batches: 0,
-    bytesWritten: 0,
-    largestBatch: 0,
-    writeFailures: 0,
-    rotationFailures: 0,
-    digestsWritten: 0,
-    latencyCount: 0,
-    latencySum: 0,
-    latencyMax: 0,
-    buckets: LATENCY_BUCKETS_MS.map(() => 0),
-    lastError: undefined as string | undefined,
-  };
+  private readonly counters = new SinkCounters();
 
   report: OpenReport = { createdTrail: false, recoveries: [] };
 
@@ -173,6 +148,7 @@ export class FileAuditSink implements AuditSink {
     this.interval = options.rotationIntervalMs ?? DEFAULT_ROTATION_MS;
     if (!(this.interval >= 1000)) throw new Error('the audit rotation interval must be at least one second');
     this.maxBatch = options.maxBatchEvents ?? 4096;
+    this.maxBacklog = options.maxBacklog ?? 100_000;
     this.emptyDigests = options.emptyDigests ?? true;
     this.useTimers = options.timers ?? true;
     this.warn = options.onWarning ?? (() => {});
@@ -197,6 +173,7 @@ export class FileAuditSink implements AuditSink {
   record(event: AuditEvent): Promise<void> {
     if (this.closing || this.closed) return Promise.reject(new AuditUnavailableError('the audit trail is closed'));
     if (this.broken) return Promise.reject(new AuditUnavailableError('the audit trail cannot be written', { cause: this.broken }));
+    if (this.pending.length >= this.maxBacklog) return Promise.reject(new AuditUnavailableError('the audit trail is not keeping up (backlog full)'));
     let line: Buffer;
     try {
       line = Buffer.from(JSON.stringify(event) + '\n');
@@ -246,29 +223,14 @@ export class FileAuditSink implements AuditSink {
   }
 
   stats(): AuditSinkStats {
-    const c = this.counters;
-    let cumulative = 0;
-    return {
-      eventsWritten: c.eventsWritten,
-      batches: c.batches,
-      bytesWritten: c.bytesWritten,
-      largestBatch: c.largestBatch,
+    return this.counters.snapshot({
       backlog: this.pending.length + this.inFlight,
-      writeFailures: c.writeFailures,
-      rotationFailures: c.rotationFailures,
-      digestsWritten: c.digestsWritten,
-      writeLatency: {
-        count: c.latencyCount,
-        sumMs: c.latencySum,
-        maxMs: c.latencyMax,
-        buckets: LATENCY_BUCKETS_MS.map((le, i) => ({ le, count: (cumulative += c.buckets[i]) })),
-      },
       healthy: !this.broken && !this.closed && !this.closing,
-      ...(c.lastError !== undefined ? { lastError: c.lastError } : {}),
       ...(this.current ? { currentLogFile: this.current.file } : {}),
       ...(this.head?.lastDigest ? { lastDigestFile: this.head.lastDigest.file } : {}),
-    };
+    });
   }
+
 
   // ---- group commit ------------------------------------------------------
 
@@ -317,8 +279,7 @@ export class FileAuditSink implements AuditSink {
       await this.ops.write(log.fd, data, log.bytes);
       await this.ops.datasync(log.fd);
     } catch (e) {
-      this.counters.writeFailures++;
-      this.counters.lastError = errorText(e);
+      this.counters.failed('write', e);
       const err = new AuditUnavailableError('the audit event could not be written durably', { cause: e });
       for (const p of batch) p.reject(err);
       if (log) await this.cutBack(log);
@@ -331,19 +292,10 @@ export class FileAuditSink implements AuditSink {
       if (!log.oldest || p.eventMs < log.oldest.ms) log.oldest = { ms: p.eventMs, text: p.eventTime };
       if (!log.newest || p.eventMs >= log.newest.ms) log.newest = { ms: p.eventMs, text: p.eventTime };
     }
-    const c = this.counters;
-    c.eventsWritten += batch.length;
-    c.batches++;
-    c.bytesWritten += data.length;
-    if (batch.length > c.largestBatch) c.largestBatch = batch.length;
+    this.counters.batchWritten(batch.length, data.length);
     const done = process.hrtime.bigint();
     for (const p of batch) {
-      const ms = Number(done - p.enqueuedAt) / 1e6;
-      c.latencyCount++;
-      c.latencySum += ms;
-      if (ms > c.latencyMax) c.latencyMax = ms;
-      const i = LATENCY_BUCKETS_MS.findIndex((le) => ms <= le);
-      if (i >= 0) c.buckets[i]++;
+      this.counters.latency(Number(done - p.enqueuedAt) / 1e6);
       p.resolve();
     }
   }
@@ -385,8 +337,7 @@ export class FileAuditSink implements AuditSink {
     try {
       await this.sealPeriod(now, this.emptyDigests);
     } catch (e) {
-      this.counters.rotationFailures++;
-      this.counters.lastError = errorText(e);
+      this.counters.failed('rotation', e);
       this.warn('audit log rotation failed; will retry', { error: errorText(e) });
       throw e;
     }
@@ -437,8 +388,7 @@ export class FileAuditSink implements AuditSink {
       await this.settleMetadata();
     } catch (e) {
       // The digest exists; its signature file and HEAD are written before anything else is.
-      this.counters.rotationFailures++;
-      this.counters.lastError = errorText(e);
+      this.counters.failed('rotation', e);
       this.warn('audit digest sealed but its signature or HEAD could not be written; will retry', { error: errorText(e) });
     }
   }
@@ -604,7 +554,7 @@ export class FileAuditSink implements AuditSink {
     if (unsealed.length > 0) {
       const entries: DigestLogFile[] = [];
       for (const l of unsealed) {
-        const { entry, truncated } = await this.recoverLogFile(l.file);
+        const { entry, truncated } = await sealLogFile(this.trailDir, this.ops, l.file);
         entries.push(entry);
         this.note({ reason: 'log file not sealed by any digest', file: l.file, truncatedBytes: truncated });
       }
@@ -614,7 +564,14 @@ export class FileAuditSink implements AuditSink {
     this.headDirty = true;
   }
 
-  /** Digests written by a process that crashed before recording them in HEAD. */
+  /**
+   * Digests written by a process that crashed before recording them in HEAD.
+   * A digest whose signature holds is adopted if it links to HEAD's newest
+   * digest. One without a (valid) signature is signed only if it is exactly
+   * what the crashed process was writing: the next digest, sealing HEAD's
+   * open log file as it is on disk; anything else is left for `verify` to
+   * report.
+   */
   private async adoptNewerDigests(): Promise<void> {
     const digests = (await listFiles(this.trailDir, DIGESTS_DIR, digestSeqOf))
       .filter((d) => d.seq > this.head.digestSeq)
@@ -623,19 +580,30 @@ export class FileAuditSink implements AuditSink {
       const bytes = await readFile(resolveIn(this.trailDir, d.file)).catch(() => undefined);
       const digest = bytes && parseDigest(bytes);
       const prev = this.head.lastDigest;
-      if (!bytes || !digest || digest.digestFile !== d.file || digest.previousDigestFile !== (prev ? prev.file : null)) continue;
-      if (digest.digestPublicKeyFingerprint !== this.key.fingerprint) continue;
-      const signature = this.key.sign(digestSigningString(digest, bytes));
+      if (!bytes || !digest || digest.digestFile !== d.file || digest.digestPublicKeyFingerprint !== this.key.fingerprint) return;
+      const linked =
+        digest.previousDigestFile === (prev ? prev.file : null) &&
+        digest.previousDigestHashValue === (prev ? prev.hashValue : null) &&
+        digest.previousDigestSignature === (prev ? prev.signature : null) &&
+        digest.digestStartTime === (prev ? prev.endTime : this.head.createdAt);
+      if (!linked) return;
+      const signingString = digestSigningString(digest, bytes);
       const sigPath = resolveIn(this.trailDir, d.file + SIG_SUFFIX);
-      const existing = await readFile(sigPath, 'utf8').catch(() => undefined);
-      if (existing === undefined || !this.key.verification.verify(digestSigningString(digest, bytes), existing.trim())) {
+      let signature = (await readFile(sigPath, 'utf8').catch(() => ''))?.trim();
+      if (!this.key.verification.verify(signingString, signature)) {
+        const open = this.head.openLog?.file;
+        if (d.seq !== this.head.digestSeq + 1 || !digest.logFiles.every((f) => f.file === open)) return;
+        for (const f of digest.logFiles) {
+          const data = await readFile(resolveIn(this.trailDir, f.file)).catch(() => undefined);
+          if (!data || data.length !== f.byteCount || sha256Hex(data) !== f.hashValue) return;
+        }
+        signature = this.key.sign(signingString);
         await this.ops.writeFileAtomic(sigPath, signature + '\n');
       }
-      const sig = existing !== undefined && this.key.verification.verify(digestSigningString(digest, bytes), existing.trim()) ? existing.trim() : signature;
       this.head = {
         ...this.head,
         digestSeq: d.seq,
-        lastDigest: { file: d.file, hashValue: sha256Hex(bytes), signature: sig, endTime: digest.digestEndTime },
+        lastDigest: { file: d.file, hashValue: sha256Hex(bytes), signature, endTime: digest.digestEndTime },
         openLog: this.head.openLog && digest.logFiles.some((f) => f.file === this.head.openLog!.file) ? null : this.head.openLog,
       };
       this.headDirty = true;
@@ -656,60 +624,13 @@ export class FileAuditSink implements AuditSink {
       this.headDirty = true;
       return;
     }
-    const { entry, truncated } = await this.recoverLogFile(open.file);
+    const { entry, truncated } = await sealLogFile(this.trailDir, this.ops, open.file);
     this.note({ reason: 'log file left open by an unclean shutdown', file: open.file, truncatedBytes: truncated });
     this.warn('audit log file left open by an unclean shutdown sealed', { file: open.file, truncatedBytes: truncated });
     this.head = { ...this.head, openLog: null };
     this.headDirty = true;
     await this.writeDigest(now, [entry]);
     await this.settleMetadata();
-  }
-
-  /** Cuts off a torn last line (never acknowledged: it was not synced) and describes the file. */
-  private async recoverLogFile(file: string): Promise<{ entry: DigestLogFile; truncated: number }> {
-    const path = resolveIn(this.trailDir, file);
-    const data = await readFile(path);
-    const end = data.lastIndexOf(0x0a) + 1;
-    const truncated = data.length - end;
-    if (truncated > 0) {
-      const fd = await this.ops.open(path, 'r+');
-      try {
-        await this.ops.truncate(fd, end);
-        await this.ops.datasync(fd);
-      } finally {
-        await this.ops.close(fd);
-      }
-    }
-    const kept = data.subarray(0, end);
-    let events = 0;
-    let oldest: { ms: number; text: string } | undefined;
-    let newest: { ms: number; text: string } | undefined;
-    for (const line of kept.toString('utf8').split('\n')) {
-      if (line === '') continue;
-      events++;
-      try {
-        const t = (JSON.parse(line) as { eventTime?: unknown }).eventTime;
-        const ms = typeof t === 'string' ? Date.parse(t) : NaN;
-        if (typeof t === 'string' && Number.isFinite(ms)) {
-          if (!oldest || ms < oldest.ms) oldest = { ms, text: t };
-          if (!newest || ms >= newest.ms) newest = { ms, text: t };
-        }
-      } catch {
-        // Counted as an event all the same: the digest seals the bytes as found.
-      }
-    }
-    return {
-      truncated,
-      entry: {
-        file,
-        hashValue: sha256Hex(kept),
-        hashAlgorithm: HASH_ALGORITHM,
-        byteCount: kept.length,
-        eventCount: events,
-        oldestEventTime: oldest?.text ?? null,
-        newestEventTime: newest?.text ?? null,
-      },
-    };
   }
 }
 
@@ -723,49 +644,4 @@ function logEntry(log: OpenLog): DigestLogFile {
     oldestEventTime: log.oldest?.text ?? null,
     newestEventTime: log.newest?.text ?? null,
   };
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? `${(e as NodeJS.ErrnoException).code ?? e.name}: ${e.message}` : String(e);
-}
-
-/** HEAD.json: { head, signature }. */
-export function parseSignedHead(bytes: Buffer): { head: Head; signature: string } | undefined {
-  let outer: { head?: unknown; signature?: unknown };
-  try {
-    outer = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!outer || typeof outer !== 'object' || typeof outer.signature !== 'string') return undefined;
-  const head = parseHead(Buffer.from(JSON.stringify(outer.head ?? null)));
-  return head ? { head, signature: outer.signature } : undefined;
-}
-
-/** Every file under trailDir/sub (recursively) whose name `seqOf` recognises, trail-relative. */
-export async function listFiles(
-  trailDir: string,
-  sub: string,
-  seqOf: (path: string) => number | undefined,
-): Promise<{ file: string; seq: number }[]> {
-  const out: { file: string; seq: number }[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(resolveIn(trailDir, rel), { withFileTypes: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
-    }
-    for (const entry of entries) {
-      const child = `${rel}/${entry.name}`;
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile()) {
-        const seq = seqOf(child);
-        if (seq !== undefined) out.push({ file: child, seq });
-      }
-    }
-  };
-  await walk(sub);
-  return out;
 }

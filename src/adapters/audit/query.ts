@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { AuditEvent } from '../../audit/event.js';
 import { KEY_USAGE_OPERATIONS } from '../../audit/kms-fields.js';
-import { listFiles } from './file-sink.js';
+import { listFiles } from './trail-files.js';
 import { LOGS_DIR, isLogPath, logSeqOf, resolveIn } from './layout.js';
 
 /** Events may reach a log file this long after their eventTime (requests in flight at rotation). */

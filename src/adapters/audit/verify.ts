@@ -5,7 +5,7 @@
  * concerns:
  *
  *   log-modified        a log file's bytes differ from what its digest sealed
- *   log-missing         a log file named in a digest is gone
+ *   log-missing         a log file named in a digest (or HEAD's file being written) is gone
  *   log-moved           a sealed log file's content is found under another name (swapped or renamed)
  *   log-unlisted        a log file no digest names (inserted), other than the one being written
  *   log-listed-twice    two digests claim the same log file
@@ -27,7 +27,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import type { RootKeyProvider } from '../../ports/root-key.js';
 import { digestSigningString, headSigningString, parseDigest, serializeHead, sha256Hex, type Digest, type DigestLogFile, type Head } from './digest.js';
-import { listFiles, parseSignedHead } from './file-sink.js';
+import { listFiles, parseSignedHead } from './trail-files.js';
 import { DIGESTS_DIR, HEAD_FILE, LOGS_DIR, SIG_SUFFIX, digestSeqOf, logSeqOf, resolveIn } from './layout.js';
 import { authenticatedTrailKey, trailPublicKey, type VerificationKey } from './signing-key.js';
 
@@ -329,6 +329,9 @@ export async function verifyTrail(options: VerifyOptions): Promise<VerifyReport>
     });
   }
   const openLog = head?.openLog?.file;
+  if (openLog !== undefined && !actual.has(openLog) && !listed.has(openLog)) {
+    add('log-missing', openLog, 'the log file being written (named by HEAD) is gone', { namedBy: HEAD_FILE });
+  }
   // Without a trustworthy HEAD, the newest unsealed file is taken to be the one being written (a note, not a finding).
   const maxListed = Math.max(0, ...[...listed.keys()].map((f) => logSeqOf(f) ?? 0));
   const newestUnsealed = [...actual.keys()]

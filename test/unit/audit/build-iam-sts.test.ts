@@ -47,6 +47,10 @@ describe('user identities', () => {
     });
   });
 
+  it('a session whose issue time the pipeline does not know omits creationDate', () => {
+    assert.deepEqual(userIdentityOf(session).sessionContext?.attributes, { mfaAuthenticated: 'false' });
+  });
+
   it("an IAM user's GetSessionToken credentials show session attributes without an issuer", () => {
     const u = userIdentityOf({ ...alice, accessKeyId: 'ASIAALICESESSION0001' }, { credential: 'session', issuedAt: T0 });
     assert.equal(u.type, 'IAMUser');

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { FileAuditSink, listFiles } from '../../../src/adapters/audit/file-sink.js';
+import { FileAuditSink } from '../../../src/adapters/audit/file-sink.js';
+import { listFiles } from '../../../src/adapters/audit/trail-files.js';
 import { nodeFileOps, type FileOps } from '../../../src/adapters/audit/file-ops.js';
 import { parseDigest, type Digest } from '../../../src/adapters/audit/digest.js';
 import { DIGESTS_DIR, LOGS_DIR, digestSeqOf, logSeqOf } from '../../../src/adapters/audit/layout.js';
@@ -159,6 +161,19 @@ describe('file audit sink', () => {
     ops.release();
     await Promise.all(all);
     assert.equal(resolved, 10);
+  });
+
+  it('refuses records at once when the backlog is full', async () => {
+    const sink = await openSink({ maxBacklog: 3 });
+    await sink.record(event({ operation: 'ListKeys' }));
+    ops.hold();
+    const syncsBefore = ops.syncs;
+    const inFlight = sink.record(event({ operation: 'Encrypt' }));
+    await waitFor(() => ops.syncs === syncsBefore + 1);
+    const waiting = [1, 2, 3].map(() => sink.record(event({ operation: 'Encrypt' })));
+    await assert.rejects(sink.record(event({ operation: 'Encrypt' })), /backlog full/);
+    ops.release();
+    await Promise.all([inFlight, ...waiting]);
   });
 
   it('a failing write rejects its batch, the file is cut back, and the next record succeeds', async () => {
@@ -327,6 +342,34 @@ describe('file audit sink', () => {
     const ds = await digests(trail);
     assert.equal(ds.filter((d) => d.logFiles.length > 0).length, 1, 'the log file is sealed once');
     assert.deepEqual((await verifyTrail({ trailDir: trail })).findings, []);
+  });
+
+  it('an unsigned digest planted while the server was down is not signed at start-up', async () => {
+    const first = await openSink();
+    await first.record(event({ operation: 'Encrypt' }));
+    await first.close();
+    const [last] = (await digests(trail)).slice(-1);
+    const head = JSON.parse(readFileSync(join(trail, 'HEAD.json'), 'utf8')).head;
+    const forgedLog = 'logs/2026/11/23/trent_audit_20261123T143000Z_00000002.jsonl';
+    const forgedLine = JSON.stringify(event({ operation: 'Decrypt', requestId: 'forged' })) + '\n';
+    writeFileSync(join(trail, forgedLog), forgedLine);
+    const planted: Digest = {
+      ...last,
+      digestStartTime: last.digestEndTime,
+      digestEndTime: '2026-11-23T14:45:00.000Z',
+      digestFile: 'digests/2026/11/23/trent_digest_20261123T144500Z_00000002.json',
+      previousDigestFile: last.digestFile,
+      previousDigestHashValue: head.lastDigest.hashValue,
+      previousDigestHashAlgorithm: 'SHA-256',
+      previousDigestSignature: head.lastDigest.signature,
+      logFiles: [{ ...last.logFiles[0], file: forgedLog, hashValue: createHash('sha256').update(forgedLine).digest('hex'), byteCount: forgedLine.length, eventCount: 1 }],
+    };
+    writeFileSync(join(trail, planted.digestFile), JSON.stringify(planted, null, 2) + '\n');
+    const sink = await openSink();
+    await sink.close();
+    assert.equal(existsSync(join(trail, planted.digestFile + '.sig')), false, 'the server did not sign it');
+    const kinds = (await verifyTrail({ trailDir: trail })).findings.map((f) => `${f.kind} ${f.file}`);
+    assert.ok(kinds.includes(`digest-signature-missing ${planted.digestFile}`), kinds.join('; '));
   });
 
   it('a missing HEAD is rebuilt from the newest digest and the repair is sealed into the chain', async () => {

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { FileAuditSink, listFiles } from '../../../src/adapters/audit/file-sink.js';
+import { FileAuditSink } from '../../../src/adapters/audit/file-sink.js';
+import { listFiles } from '../../../src/adapters/audit/trail-files.js';
 import { parseDigest } from '../../../src/adapters/audit/digest.js';
 import { DIGESTS_DIR, LOGS_DIR, digestSeqOf, logSeqOf } from '../../../src/adapters/audit/layout.js';
 import { VerificationKey } from '../../../src/adapters/audit/signing-key.js';
@@ -145,6 +146,12 @@ describe('audit trail verification', () => {
     const renamed = logs[2].replace(/_(\d+)\.jsonl$/, '_00000099.jsonl');
     renameSync(join(dir, logs[2]), join(dir, renamed));
     await expect(dir, [['log-moved', logs[2]]]);
+  });
+
+  it('delete the log file being written: log-missing, named by HEAD', async () => {
+    const dir = copy();
+    rmSync(join(dir, logs[4]));
+    await expect(dir, [['log-missing', logs[4]]]);
   });
 
   it('add a log file no digest names: log-unlisted', async () => {
