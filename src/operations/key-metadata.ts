@@ -2,30 +2,17 @@
 import type { KeyRecord } from '../domain/key-model.js';
 import { algorithmsFor, isKeySpec, isKeyUsage, type UsageAlgorithms } from '../domain/key-specs.js';
 import { arnOf } from './key-resolver.js';
+import { API_MODEL } from '../domain/validation/api-model.generated.js';
 
 export function toEpochSeconds(ms: number): number {
   return ms / 1000;
 }
 
 /**
- * The deprecated CustomerMasterKeySpec enum predates ML-DSA and Ed25519; AWS
- * reports the member only for key specs it can name.
+ * The deprecated CustomerMasterKeySpec enum (from the API model) predates
+ * ML-DSA and Ed25519; AWS reports the member only for key specs it can name.
  */
-const CUSTOMER_MASTER_KEY_SPECS: ReadonlySet<string> = new Set([
-  'RSA_2048',
-  'RSA_3072',
-  'RSA_4096',
-  'ECC_NIST_P256',
-  'ECC_NIST_P384',
-  'ECC_NIST_P521',
-  'ECC_SECG_P256K1',
-  'SYMMETRIC_DEFAULT',
-  'HMAC_224',
-  'HMAC_256',
-  'HMAC_384',
-  'HMAC_512',
-  'SM2',
-]);
+const CUSTOMER_MASTER_KEY_SPECS: ReadonlySet<string> = new Set(API_MODEL.shapes.CustomerMasterKeySpec.enum ?? []);
 
 export function customerMasterKeySpec(keySpec: string): string | undefined {
   return CUSTOMER_MASTER_KEY_SPECS.has(keySpec) ? keySpec : undefined;
