@@ -1,0 +1,202 @@
+/**
+ * KeyStore on PostgreSQL. Each method is one statement (autocommit) or one
+ * transaction, acknowledged only after COMMIT, which with synchronous_commit
+ * on (checked at open) means flushed to the WAL on disk. updateKey is a
+ * compare-and-set on `revision`: under READ COMMITTED a concurrent writer of
+ * the same row waits, then re-checks the revision, so exactly one wins.
+ */
+import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
+import type { GrantRecord } from '../../../domain/grants.js';
+import type { KeyStore, Page } from '../../../ports/key-store.js';
+import { statement as s, type PgDatabase, type Row } from './pg-database.js';
+
+const KEY = 'account_id = $1 AND region = $2 AND key_id = $3';
+const ALIAS_COLUMNS = 'account_id, region, alias_name, target_key_id, created_at, updated_at';
+
+const Q = {
+  // One statement, so the key and its first material are created together or not at all.
+  createKey: s(
+    'key_create',
+    'WITH k AS (INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7)) ' +
+      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $8, $9, $10, $11)',
+  ),
+  getKey: s('key_get', `SELECT record FROM keys WHERE ${KEY}`),
+  updateKey: s('key_update', `UPDATE keys SET state = $4, deletion_date = $5, revision = $6, record = $7 WHERE ${KEY} AND revision = $8`),
+  deleteDueKey: s('key_delete_due', `DELETE FROM keys WHERE ${KEY} AND state = 'PendingDeletion' AND deletion_date <= $4`),
+  deleteMaterials: s('key_delete_materials', `DELETE FROM key_materials WHERE ${KEY}`),
+  deleteAliasesOfKey: s('key_delete_aliases', 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3'),
+  deleteGrantsOfKey: s('key_delete_grants', `DELETE FROM grants WHERE ${KEY}`),
+  listKeys: s('key_list', 'SELECT record FROM keys WHERE account_id = $1 AND region = $2 AND key_id > $3 ORDER BY key_id LIMIT $4'),
+  dueForDeletion: s(
+    'key_due',
+    "SELECT record FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= $1 ORDER BY deletion_date, account_id, region, key_id LIMIT $2",
+  ),
+  getMaterial: s('material_get', `SELECT material_id, wrapped, created_at FROM key_materials WHERE ${KEY} AND version = $4`),
+
+  insertAlias: s(
+    'alias_create',
+    `INSERT INTO aliases (${ALIAS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, region, alias_name) DO NOTHING`,
+  ),
+  getAlias: s('alias_get', `SELECT ${ALIAS_COLUMNS} FROM aliases WHERE account_id = $1 AND region = $2 AND alias_name = $3`),
+  updateAlias: s('alias_update', 'UPDATE aliases SET target_key_id = $4, updated_at = $5 WHERE account_id = $1 AND region = $2 AND alias_name = $3'),
+  deleteAlias: s('alias_delete', 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND alias_name = $3'),
+  listAliases: s(
+    'alias_list',
+    `SELECT ${ALIAS_COLUMNS} FROM aliases WHERE account_id = $1 AND region = $2 AND alias_name > $3 ORDER BY alias_name LIMIT $4`,
+  ),
+  listAliasesOfKey: s(
+    'alias_list_of_key',
+    `SELECT ${ALIAS_COLUMNS} FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3 AND alias_name > $4 ORDER BY alias_name LIMIT $5`,
+  ),
+  countAliasesOfKey: s('alias_count_of_key', 'SELECT count(*) AS n FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3'),
+
+  insertGrant: s(
+    'grant_create',
+    'INSERT INTO grants (account_id, region, key_id, grant_id, name, retiring_principal, token_hash, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+  ),
+  allGrantsOfKey: s('grant_all_of_key', `SELECT record FROM grants WHERE ${KEY} ORDER BY grant_id`),
+  grantsOfKey: s('grant_list', `SELECT record FROM grants WHERE ${KEY} AND grant_id > $4 ORDER BY grant_id LIMIT $5`),
+  grantById: s('grant_by_id', 'SELECT record FROM grants WHERE grant_id = $1 LIMIT 1'),
+  retirableGrants: s(
+    'grant_retirable',
+    'SELECT record FROM grants WHERE account_id = $1 AND region = $2 AND retiring_principal = $3 AND grant_id > $4 ORDER BY grant_id LIMIT $5',
+  ),
+  deleteGrant: s('grant_delete', `DELETE FROM grants WHERE ${KEY} AND grant_id = $4`),
+};
+
+export class PgKeyStore implements KeyStore {
+  /** `db` is shared with the other PostgreSQL stores of the same database; see open-postgres.ts. */
+  constructor(private readonly db: PgDatabase) {}
+
+  async createKey(key: KeyRecord, m: KeyMaterialRecord): Promise<void> {
+    await this.db.run(Q.createKey, [
+      key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key),
+      m.version, m.materialId, m.wrapped, m.createdAt,
+    ]);
+  }
+
+  async getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined> {
+    const { rows } = await this.db.run(Q.getKey, [accountId, region, keyId]);
+    return rows.length ? record<KeyRecord>(rows[0]) : undefined;
+  }
+
+  async updateKey(key: KeyRecord): Promise<boolean> {
+    const { rowCount } = await this.db.run(Q.updateKey, [
+      key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key), key.revision - 1,
+    ]);
+    return rowCount === 1;
+  }
+
+  async deleteKeyIfDue(accountId: string, region: string, keyId: string, now: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if ((await tx.run(Q.deleteDueKey, [accountId, region, keyId, now])).rowCount !== 1) return false;
+      const params = [accountId, region, keyId];
+      await tx.run(Q.deleteAliasesOfKey, params);
+      await tx.run(Q.deleteMaterials, params);
+      await tx.run(Q.deleteGrantsOfKey, params);
+      return true;
+    });
+  }
+
+  async listKeys(accountId: string, region: string, after: string | undefined, limit: number): Promise<Page<KeyRecord>> {
+    const { rows } = await this.db.run(Q.listKeys, [accountId, region, after ?? '', limit + 1]);
+    const items = rows.slice(0, limit).map((r) => record<KeyRecord>(r));
+    return { items, next: rows.length > limit ? items[items.length - 1].keyId : undefined };
+  }
+
+  async keysDueForDeletion(now: number, limit: number): Promise<KeyRecord[]> {
+    return (await this.db.run(Q.dueForDeletion, [now, limit])).rows.map((r) => record<KeyRecord>(r));
+  }
+
+  async getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined> {
+    const { rows } = await this.db.run(Q.getMaterial, [accountId, region, keyId, version]);
+    if (!rows.length) return undefined;
+    const row = rows[0];
+    return {
+      accountId,
+      region,
+      keyId,
+      version,
+      materialId: row.material_id as string,
+      wrapped: row.wrapped as Buffer,
+      createdAt: Number(row.created_at),
+    };
+  }
+
+  async createAlias(a: AliasRecord): Promise<boolean> {
+    return (await this.db.run(Q.insertAlias, [a.accountId, a.region, a.aliasName, a.targetKeyId, a.createdAt, a.updatedAt])).rowCount === 1;
+  }
+
+  async getAlias(accountId: string, region: string, aliasName: string): Promise<AliasRecord | undefined> {
+    const { rows } = await this.db.run(Q.getAlias, [accountId, region, aliasName]);
+    return rows.length ? toAlias(rows[0]) : undefined;
+  }
+
+  async updateAlias(a: AliasRecord): Promise<boolean> {
+    return (await this.db.run(Q.updateAlias, [a.accountId, a.region, a.aliasName, a.targetKeyId, a.updatedAt])).rowCount === 1;
+  }
+
+  async deleteAlias(accountId: string, region: string, aliasName: string): Promise<boolean> {
+    return (await this.db.run(Q.deleteAlias, [accountId, region, aliasName])).rowCount === 1;
+  }
+
+  async listAliases(accountId: string, region: string, keyId: string | undefined, after: string | undefined, limit: number): Promise<Page<AliasRecord>> {
+    const { rows } = keyId === undefined
+      ? await this.db.run(Q.listAliases, [accountId, region, after ?? '', limit + 1])
+      : await this.db.run(Q.listAliasesOfKey, [accountId, region, keyId, after ?? '', limit + 1]);
+    const items = rows.slice(0, limit).map(toAlias);
+    return { items, next: rows.length > limit ? items[items.length - 1].aliasName : undefined };
+  }
+
+  async countAliasesForKey(accountId: string, region: string, keyId: string): Promise<number> {
+    return Number((await this.db.run(Q.countAliasesOfKey, [accountId, region, keyId])).rows[0].n);
+  }
+
+  async createGrant(g: GrantRecord): Promise<void> {
+    await this.db.run(Q.insertGrant, [g.accountId, g.region, g.keyId, g.grantId, g.name ?? null, g.retiringPrincipal ?? null, g.tokenHash, JSON.stringify(g)]);
+  }
+
+  async grantsForKey(accountId: string, region: string, keyId: string): Promise<GrantRecord[]> {
+    return (await this.db.run(Q.allGrantsOfKey, [accountId, region, keyId])).rows.map((r) => record<GrantRecord>(r));
+  }
+
+  async grantById(grantId: string): Promise<GrantRecord | undefined> {
+    const { rows } = await this.db.run(Q.grantById, [grantId]);
+    return rows.length ? record<GrantRecord>(rows[0]) : undefined;
+  }
+
+  async listGrants(accountId: string, region: string, keyId: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>> {
+    const { rows } = await this.db.run(Q.grantsOfKey, [accountId, region, keyId, after ?? '', limit + 1]);
+    return grantPage(rows.map((r) => record<GrantRecord>(r)), limit);
+  }
+
+  async listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>> {
+    const { rows } = await this.db.run(Q.retirableGrants, [accountId, region, retiringPrincipal, after ?? '', limit + 1]);
+    return grantPage(rows.map((r) => record<GrantRecord>(r)), limit);
+  }
+
+  async deleteGrant(accountId: string, region: string, keyId: string, grantId: string): Promise<boolean> {
+    return (await this.db.run(Q.deleteGrant, [accountId, region, keyId, grantId])).rowCount === 1;
+  }
+}
+
+function record<T>(row: Row): T {
+  return JSON.parse(row.record as string) as T;
+}
+
+/** A page of grants; the position is the grant id (unique), so one cursor serves both listings. */
+function grantPage(rows: GrantRecord[], limit: number): Page<GrantRecord> {
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? items[items.length - 1].grantId : undefined };
+}
+
+function toAlias(row: Row): AliasRecord {
+  return {
+    accountId: row.account_id as string,
+    region: row.region as string,
+    aliasName: row.alias_name as string,
+    targetKeyId: row.target_key_id as string,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
