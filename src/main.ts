@@ -2,21 +2,32 @@
  * Composition root: the only place adapters are chosen and wired.
  * `startTrent` is used by the CLI and by tests (with a fake clock).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteStores } from './adapters/store/sqlite/open-sqlite.js';
+import { openSqlite, type SqlDatabase } from './adapters/store/sqlite/sqlite-driver.js';
 import { loadLocalRootKey } from './adapters/rootkey/local-root-key.js';
 import { CredentialLookup } from './adapters/identity/credentials.js';
 import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
 import { DevAuthenticator, SigV4Authenticator, type Authenticator } from './adapters/http/authenticator.js';
-import { TrentApp } from './adapters/http/app.js';
+import { TrentApp, type Pipeline } from './adapters/http/app.js';
+import { CloudTrailService } from './adapters/http/cloudtrail.js';
+import { Metrics } from './adapters/http/metrics.js';
+import { Cached, Observability } from './adapters/http/observability.js';
+import { RequestAuditor } from './adapters/http/request-audit.js';
 import { QueryEndpoint } from './adapters/query/endpoint.js';
 import type { CredentialCache } from './adapters/query/context.js';
 import { listen, type RunningServer } from './adapters/http/server.js';
 import { jsonLogger, type Logger } from './adapters/logger.js';
+import { FileAuditSink, type AuditSinkStats } from './adapters/audit/file-sink.js';
+import { trailDirOf } from './adapters/audit/layout.js';
+import { AuditReader } from './adapters/audit/query.js';
+import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
 import { sweepDueDeletions } from './operations/deletion-sweeper.js';
-import type { Deps } from './operations/context.js';
+import type { Deps, KeyUsageHistory } from './operations/context.js';
+import type { AuditSink } from './ports/audit-sink.js';
+import type { KeyStore } from './ports/key-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { cryptoRandom } from './ports/random.js';
 
@@ -29,11 +40,24 @@ export interface TrentOptions {
   tls?: { cert: Buffer; key: Buffer };
   dev?: boolean;
   env?: NodeJS.ProcessEnv;
-  /** Clock for key lifecycle (deletion dates) and session expiry; SigV4 skew checks always use real time. */
+  /** Clock for key lifecycle (deletion dates), session expiry and audit event times; SigV4 skew checks always use real time. */
   clock?: Clock;
   /** How often scheduled deletions are swept, in ms. */
   sweepIntervalMs?: number;
   logger?: Logger;
+  /**
+   * Where audit events go. Default: the tamper-evident trail in
+   * DATA_DIR/audit (FileAuditSink). 'off' records nothing (`--audit off`,
+   * for measuring; never the default). Tests inject a MemoryAuditSink or a
+   * FailingAuditSink; an injected sink is closed with the server.
+   */
+  audit?: AuditSink | 'off';
+  /** Log files of the trail close at multiples of this interval (UTC) and at shutdown. Default one hour. */
+  auditRotationMs?: number;
+  /** Algorithm of the trail's signing key when a new trail is created. Default SHA256withRSA (as CloudTrail). */
+  auditSigningAlgorithm?: SignatureAlgorithm;
+  /** One structured log line per request (operation, status, latency, principal). Default off. */
+  accessLog?: boolean;
 }
 
 export interface Trent {
@@ -41,13 +65,23 @@ export interface Trent {
   port: number;
   bootstrap: BootstrapResult;
   deps: Deps;
+  /** The trail directory (DATA_DIR/audit), read by LookupEvents and GetKeyLastUsage. */
+  trailDir: string;
+  /** The audit sink in use; undefined with audit 'off'. */
+  audit?: AuditSink;
+  metrics: Metrics;
   /** Runs the deletion sweep now; returns how many keys were deleted. */
   sweep(): Promise<number>;
+  /** Stops the listener (letting requests in flight finish), seals the audit log, closes the store. */
   close(): Promise<void>;
 }
 
 export const STORE_FILE = 'trent.db';
 const SESSION_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** /metrics counts keys by state at most this often. */
+const KEY_COUNT_TTL_MS = 10_000;
+/** GetKeyLastUsage's TrackingStartDate (the trail's oldest event) is re-read at most this often. */
+const TRACKING_START_TTL_MS = 60_000;
 
 export async function startTrent(options: TrentOptions): Promise<Trent> {
   const env = options.env ?? process.env;
@@ -57,7 +91,26 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const rootKey = loadLocalRootKey(options.dataDir, env);
   const stores = openSqliteStores(join(options.dataDir, STORE_FILE));
   const store = stores.keys;
-  const deps: Deps = { store, identity: stores.identity, rootKey, clock, random: cryptoRandom, materials: new MaterialCache(store, rootKey), viaServices: options.viaServices };
+  const trailDir = trailDirOf(options.dataDir);
+  let sink: AuditSink | undefined;
+  try {
+    sink = await openAuditSink(options, trailDir, rootKey, clock, logger);
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
+  const reader = new AuditReader(trailDir);
+  const deps: Deps = {
+    store,
+    identity: stores.identity,
+    rootKey,
+    clock,
+    random: cryptoRandom,
+    materials: new MaterialCache(store, rootKey),
+    viaServices: options.viaServices,
+    ...(sink ? { audit: sink } : {}),
+    keyUsage: keyUsageHistory(reader),
+  };
   logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
   const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, clock.now());
   const credentials = new CredentialLookup(stores.identity, rootKey);
@@ -65,15 +118,77 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     ? new DevAuthenticator(stores.identity, clock)
     : new SigV4Authenticator(credentials, systemClock, clock);
   const cache: CredentialCache = credentials;
-  const query = new QueryEndpoint({ ...deps, credentials: cache }, authenticator, logger);
-  const app = new TrentApp(deps, authenticator, logger, query);
+
+  const metrics = new Metrics();
+  const auditor = new RequestAuditor(sink, logger, metrics);
+  const pipeline: Pipeline = { auditor, metrics, logger, accessLog: options.accessLog === true };
+  const keyCounts = new KeyStateCounter(store, join(options.dataDir, STORE_FILE));
+  const countKeys = new Cached(() => keyCounts.count(), KEY_COUNT_TTL_MS);
+  const observability = new Observability({
+    metrics,
+    checks: [
+      {
+        name: 'store',
+        run: async () => {
+          await store.getKey('000000000000', 'us-east-1', '00000000-0000-0000-0000-000000000000');
+          return stores.description;
+        },
+      },
+      {
+        name: 'rootKey',
+        run: async () => {
+          const probe = Buffer.from('trent readiness probe');
+          const aad = Buffer.from('trent:readyz');
+          const back = await rootKey.unwrap(await rootKey.wrap(probe, aad), aad);
+          if (!back.equals(probe)) throw new Error('the root key did not unwrap what it wrapped');
+          return rootKey.description;
+        },
+      },
+      {
+        name: 'audit',
+        run: async () => {
+          const s = auditor.status();
+          if (!s.ok) throw new Error(s.detail);
+          return s.detail;
+        },
+      },
+    ],
+    snapshot: async () => ({
+      keysByState: await countKeys.get().catch((e) => {
+        logger.warn('counting keys for /metrics failed', { error: String(e) });
+        return undefined;
+      }),
+      audit: statsOf(sink),
+      auditMode: sink === undefined ? 'off' : sink instanceof FileAuditSink ? 'file' : 'injected',
+      auditAvailable: auditor.available(),
+    }),
+  });
+  const query = new QueryEndpoint({ ...deps, credentials: cache }, authenticator, pipeline);
+  const app = new TrentApp({ deps, authenticator, pipeline, query, cloudTrail: new CloudTrailService(reader, deps), observability });
 
   const sweep = async () => {
+    const started = process.hrtime.bigint();
     try {
       // Expired sessions are kept a day, so their users hear ExpiredToken rather than an unknown key.
-      await stores.identity.deleteExpiredSessions(clock.now() - SESSION_RETENTION_MS);
-      return await sweepDueDeletions(deps);
+      // (Not an audit event: removing dead credentials changes nothing a caller could use.)
+      const removed = await stores.identity.deleteExpiredSessions(clock.now() - SESSION_RETENTION_MS);
+      metrics.schedulerRun('session-cleanup', true, Number(process.hrtime.bigint() - started) / 1e9, clock.now());
+      if (removed > 0) metrics.schedulerAction('session-cleanup', 'sessions_removed', removed);
     } catch (e) {
+      metrics.schedulerRun('session-cleanup', false, Number(process.hrtime.bigint() - started) / 1e9, clock.now());
+      logger.error('session cleanup failed', { error: String(e) });
+    }
+    const sweepStarted = process.hrtime.bigint();
+    try {
+      const deleted = await sweepDueDeletions(deps);
+      metrics.schedulerRun('key-deletion', true, Number(process.hrtime.bigint() - sweepStarted) / 1e9, clock.now());
+      if (deleted > 0) {
+        metrics.schedulerAction('key-deletion', 'keys_deleted', deleted);
+        logger.info('scheduled key deletions completed', { deleted });
+      }
+      return deleted;
+    } catch (e) {
+      metrics.schedulerRun('key-deletion', false, Number(process.hrtime.bigint() - sweepStarted) / 1e9, clock.now());
       logger.error('deletion sweep failed', { error: String(e) });
       return 0;
     }
@@ -82,12 +197,22 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const timer = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
   timer.unref();
 
+  const shutdown = async () => {
+    clearInterval(timer);
+    try {
+      // After the listener: every request that was answered has its event; the log file is sealed with a digest.
+      await sink?.close();
+    } catch (e) {
+      logger.error('closing the audit trail failed', { error: String(e) });
+    }
+    keyCounts.close();
+    await stores.close();
+  };
   let server: RunningServer;
   try {
     server = await listen(app, { host: options.host ?? '127.0.0.1', port: options.port ?? 0, tls: options.tls });
   } catch (e) {
-    clearInterval(timer);
-    await stores.close();
+    await shutdown();
     throw e;
   }
   return {
@@ -95,11 +220,81 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     port: server.port,
     bootstrap,
     deps,
+    trailDir,
+    ...(sink ? { audit: sink } : {}),
+    metrics,
     sweep,
     close: async () => {
-      clearInterval(timer);
       await server.close();
-      await stores.close();
+      await shutdown();
     },
   };
+}
+
+async function openAuditSink(options: TrentOptions, trailDir: string, rootKey: FileAuditSinkRootKey, clock: Clock, logger: Logger): Promise<AuditSink | undefined> {
+  if (options.audit === 'off') {
+    logger.warn('AUDIT TRAIL OFF: requests are served without audit events (--audit off); never run this way in production');
+    return undefined;
+  }
+  if (options.audit) return options.audit;
+  const sink = await FileAuditSink.open({
+    trailDir,
+    rootKey,
+    clock,
+    rotationIntervalMs: options.auditRotationMs,
+    algorithm: options.auditSigningAlgorithm,
+    onWarning: (message, fields) => logger.warn(message, fields),
+  });
+  if (sink.report.createdTrail) logger.info('audit trail created', { trailDir, signingKeyFingerprint: sink.fingerprint });
+  else logger.info('audit trail opened', { trailDir, signingKeyFingerprint: sink.fingerprint });
+  for (const r of sink.report.recoveries) logger.warn('audit trail repaired at start-up', { ...r });
+  return sink;
+}
+
+type FileAuditSinkRootKey = Parameters<typeof FileAuditSink.open>[0]['rootKey'];
+
+function statsOf(sink: AuditSink | undefined): AuditSinkStats | undefined {
+  const s = sink as { stats?: () => AuditSinkStats } | undefined;
+  return typeof s?.stats === 'function' ? s.stats() : undefined;
+}
+
+/** GetKeyLastUsage's view of the trail. */
+function keyUsageHistory(reader: AuditReader): KeyUsageHistory {
+  const oldest = new Cached(async () => (await reader.oldestEventTime()) ?? null, TRACKING_START_TTL_MS);
+  return {
+    lastUsage: (keyArn, o) => reader.lastUsage(keyArn, o),
+    trackingStart: async () => (await oldest.get()) ?? undefined,
+  };
+}
+
+/**
+ * Keys by state for /metrics. A store that can count them says so
+ * (`countKeysByState`); for the embedded SQLite store, which cannot yet, a
+ * read-only connection of its own counts the `keys` table.
+ */
+class KeyStateCounter {
+  private db: SqlDatabase | undefined;
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly sqlitePath: string,
+  ) {}
+
+  async count(): Promise<Record<string, number>> {
+    const own = (this.store as { countKeysByState?: () => Promise<Record<string, number>> }).countKeysByState;
+    if (typeof own === 'function') return own.call(this.store);
+    if (!this.db) {
+      if (!existsSync(this.sqlitePath)) throw new Error('the store cannot count keys by state');
+      this.db = openSqlite(this.sqlitePath);
+      this.db.exec('PRAGMA query_only = ON; PRAGMA busy_timeout = 1000;');
+    }
+    const out: Record<string, number> = {};
+    for (const row of this.db.prepare('SELECT state, COUNT(*) AS n FROM keys GROUP BY state').all()) out[String(row.state)] = Number(row.n);
+    return out;
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
 }

@@ -49,9 +49,17 @@ export function isReadOnly(service: AuditService, operation: string): boolean {
   return /^(Get|List|Describe|Lookup)/.test(operation);
 }
 
-/** CloudTrail's eventTime: ISO 8601 UTC to the second. */
+let lastSecond = NaN;
+let lastText = '';
+
+/** CloudTrail's eventTime: ISO 8601 UTC to the second (the last one rendered is remembered: most events share it). */
 export function eventTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 export function userIdentityOf(
@@ -157,6 +165,11 @@ function responseElementsOf(req: AuditRequest, spec: OperationSpec | undefined):
   return Object.keys(elements).length === 0 ? null : elements;
 }
 
+function additionalEventDataOf(req: AuditRequest): { additionalEventData?: JsonObject } {
+  if (req.keyMaterialId === undefined && req.additionalEventData === undefined) return {};
+  return { additionalEventData: { ...(req.keyMaterialId !== undefined ? { keyMaterialId: req.keyMaterialId } : {}), ...req.additionalEventData } };
+}
+
 /** The CloudTrail record of one API request. */
 export function buildAuditEvent(req: AuditRequest): AuditEvent {
   const spec = operationSpec(req.service, req.operation);
@@ -179,7 +192,7 @@ export function buildAuditEvent(req: AuditRequest): AuditEvent {
     ...(req.error ? { errorCode: errorCodeOf(req.service, req.error.code), errorMessage: cut(req.error.message) } : {}),
     requestParameters: requestParametersOf(req, spec),
     responseElements: responseElementsOf(req, spec),
-    ...(req.keyMaterialId !== undefined ? { additionalEventData: { keyMaterialId: req.keyMaterialId } } : {}),
+    ...additionalEventDataOf(req),
     requestID: req.requestId,
     eventID: req.eventId ?? randomUUID(),
     readOnly: isReadOnly(req.service, req.operation),

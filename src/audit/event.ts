@@ -132,6 +132,8 @@ export interface AuditRequest {
   resourceArns?: readonly string[];
   /** The key material used (additionalEventData.keyMaterialId). */
   keyMaterialId?: string;
+  /** Further additionalEventData members (ReEncrypt: sourceKeyMaterialId, destinationKeyMaterialId). */
+  additionalEventData?: JsonObject;
   /** Defaults to a random UUID. */
   eventId?: string;
   /** Temporary credentials only: when they were issued (sessionContext.attributes.creationDate). */

@@ -8,6 +8,7 @@ export const DEFAULT_DATA_DIR = './trent-data';
 
 const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-cert FILE --tls-key FILE]
                     [--insecure-http] [--via-service ARN=SERVICE]... [--dev]
+                    [--audit-rotation SECONDS] [--audit-signing-algorithm RSA|Ed25519] [--access-log] [--audit off]
 
   --listen HOST:PORT   address to listen on (default ${DEFAULT_LISTEN})
   --data-dir DIR       where the store, root key and first credentials live (default ${DEFAULT_DATA_DIR})
@@ -17,7 +18,16 @@ const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-
   --via-service ARN=SERVICE
                        trusted service integration: KMS calls by this user or role
                        carry kms:ViaService=SERVICE (repeatable; also TRENT_VIA_SERVICES)
-  --dev                development mode: accept any credentials (never in production)`;
+  --dev                development mode: accept any credentials (never in production)
+  --audit-rotation SECONDS
+                       close (seal and sign) audit log files at multiples of this interval,
+                       UTC (default 3600; also TRENT_AUDIT_ROTATION)
+  --audit-signing-algorithm RSA|Ed25519
+                       algorithm of the trail's digest signing key when a new trail is
+                       created (default RSA: SHA256withRSA, as CloudTrail)
+  --access-log         one JSON log line per request on stderr (also TRENT_ACCESS_LOG=1)
+  --audit off          serve WITHOUT an audit trail, to measure its cost (also TRENT_AUDIT=off;
+                       never the default, never in production)`;
 
 export function parseListen(value: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
@@ -38,6 +48,26 @@ export function parseViaServices(entries: string[]): Map<string, string> {
   return map;
 }
 
+/** --audit on|off, --audit-rotation SECONDS, --audit-signing-algorithm RSA|Ed25519. */
+export function parseAuditOptions(
+  mode: string,
+  rotation: string | undefined,
+  algorithm: string,
+): { off: boolean; rotationMs?: number; algorithm: 'SHA256withRSA' | 'Ed25519' } {
+  if (mode !== 'on' && mode !== 'off') throw new Error(`--audit must be on or off, got ${mode}`);
+  let rotationMs: number | undefined;
+  if (rotation !== undefined && rotation !== '') {
+    const seconds = Number(rotation);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 31 * 86400) {
+      throw new Error(`--audit-rotation must be a whole number of seconds between 1 and ${31 * 86400}, got ${rotation}`);
+    }
+    rotationMs = seconds * 1000;
+  }
+  const alg = algorithm.toLowerCase();
+  if (alg !== 'rsa' && alg !== 'sha256withrsa' && alg !== 'ed25519') throw new Error(`--audit-signing-algorithm must be RSA or Ed25519, got ${algorithm}`);
+  return { off: mode === 'off', ...(rotationMs !== undefined ? { rotationMs } : {}), algorithm: alg === 'ed25519' ? 'Ed25519' : 'SHA256withRSA' };
+}
+
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -53,6 +83,10 @@ export async function serverCommand(argv: string[]): Promise<void> {
       'insecure-http': { type: 'boolean', default: false },
       dev: { type: 'boolean', default: false },
       'via-service': { type: 'string', multiple: true },
+      'audit-rotation': { type: 'string', default: process.env.TRENT_AUDIT_ROTATION },
+      'audit-signing-algorithm': { type: 'string', default: 'RSA' },
+      'access-log': { type: 'boolean', default: process.env.TRENT_ACCESS_LOG === '1' || process.env.TRENT_ACCESS_LOG === 'true' },
+      audit: { type: 'string', default: process.env.TRENT_AUDIT ?? 'on' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -71,6 +105,13 @@ export async function serverCommand(argv: string[]): Promise<void> {
   if (!tls && !isLoopback(host) && !values['insecure-http']) {
     throw new Error(`refusing plain HTTP on non-loopback address ${host}: pass --tls-cert/--tls-key, or --insecure-http`);
   }
+  const audit = parseAuditOptions(values.audit as string, values['audit-rotation'] as string | undefined, values['audit-signing-algorithm'] as string);
+  if (audit.off) {
+    process.stderr.write(
+      '\n*** AUDIT TRAIL OFF: requests are served WITHOUT audit events (--audit off).          ***\n' +
+        '*** For measuring the cost of auditing only; never run this way in production.   ***\n\n',
+    );
+  }
   if (values.dev) {
     process.stderr.write(
       '\n*** DEVELOPMENT MODE: signatures are NOT verified and any credentials are accepted. ***\n' +
@@ -80,7 +121,18 @@ export async function serverCommand(argv: string[]): Promise<void> {
   // Signal handlers go in before start-up, so a stop requested at any moment is graceful.
   let stopping = false;
   const viaServices = parseViaServices([...((values['via-service'] as string[] | undefined) ?? []), ...(process.env.TRENT_VIA_SERVICES?.split(/\s+/).filter(Boolean) ?? [])]);
-  const starting = startTrent({ dataDir: values['data-dir'] as string, host, port, tls, dev: values.dev as boolean, viaServices });
+  const starting = startTrent({
+    dataDir: values['data-dir'] as string,
+    host,
+    port,
+    tls,
+    dev: values.dev as boolean,
+    viaServices,
+    accessLog: values['access-log'] as boolean,
+    ...(audit.off ? { audit: 'off' as const } : {}),
+    ...(audit.rotationMs !== undefined ? { auditRotationMs: audit.rotationMs } : {}),
+    auditSigningAlgorithm: audit.algorithm,
+  });
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -1,4 +1,5 @@
 /** What every operation receives: the authenticated caller and the core's ports. */
+import type { AuditSink } from '../ports/audit-sink.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdentityStore } from '../ports/identity-store.js';
 import type { KeyStore } from '../ports/key-store.js';
@@ -35,6 +36,65 @@ export interface RequestContext {
   /** Whether the request arrived over TLS (aws:SecureTransport). */
   secureTransport: boolean;
   userAgent: string;
+  /** What the operation tells the audit trail about itself; absent when nothing records it. */
+  audit?: AuditNotes;
+}
+
+/**
+ * Facts an operation learns while it runs that its audit event needs: the
+ * keys it resolved and the key material it used. One mutable object per
+ * request, filled by the key resolver and the encrypt/decrypt helpers (see
+ * noteKey, noteDecryptingKey, noteMaterial), read once by the request
+ * pipeline when it records the event, whatever the outcome.
+ */
+export interface AuditNotes {
+  /** Key ARNs the request resolved, in order, duplicates allowed. */
+  keyArns: string[];
+  /** The key that decrypted (Decrypt, ReEncrypt's source): CloudTrail lists it first. */
+  decryptingKeyArn?: string;
+  /** Material that encrypted (Encrypt, GenerateDataKey*, ReEncrypt's destination). */
+  encryptMaterialId?: string;
+  /** Material that decrypted (Decrypt, ReEncrypt's source). */
+  decryptMaterialId?: string;
+}
+
+export function newAuditNotes(): AuditNotes {
+  return { keyArns: [] };
+}
+
+/** Records that the request resolved (found) this key. */
+export function noteKey(ctx: RequestContext, arn: string): void {
+  ctx.audit?.keyArns.push(arn);
+}
+
+/** Records the key a ciphertext was decrypted with (found from the ciphertext or named by the caller). */
+export function noteDecryptingKey(ctx: RequestContext, arn: string): void {
+  if (!ctx.audit) return;
+  ctx.audit.decryptingKeyArn = arn;
+  ctx.audit.keyArns.push(arn);
+}
+
+export function noteMaterial(ctx: RequestContext, use: 'encrypt' | 'decrypt', materialId: string): void {
+  if (!ctx.audit) return;
+  if (use === 'encrypt') ctx.audit.encryptMaterialId = materialId;
+  else ctx.audit.decryptMaterialId = materialId;
+}
+
+/** The most recent successful cryptographic use of a key, from the audit trail. */
+export interface KeyUsageRecord {
+  operation: string;
+  /** epoch ms */
+  time: number;
+  eventId: string;
+  requestId?: string;
+}
+
+/** The audit trail as GetKeyLastUsage reads it. */
+export interface KeyUsageHistory {
+  /** The newest successful use of the key (an operation GetKeyLastUsage tracks) at or after `notBefore`. */
+  lastUsage(keyArn: string, options?: { notBefore?: number }): Promise<KeyUsageRecord | undefined>;
+  /** When the trail's oldest remaining event happened (epoch ms), if it has any. */
+  trackingStart(): Promise<number | undefined>;
 }
 
 export interface Deps {
@@ -50,6 +110,10 @@ export interface Deps {
    * kms:ViaService, as AWS services calling on a user's behalf do.
    */
   viaServices?: ReadonlyMap<string, string>;
+  /** Where the scheduler records its service events (deletion, rotation, import expiry). */
+  audit?: AuditSink;
+  /** The audit trail, read for GetKeyLastUsage. */
+  keyUsage?: KeyUsageHistory;
 }
 
 /** A JSON request body, validated against the API model before the handler runs. */

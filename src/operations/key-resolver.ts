@@ -1,11 +1,12 @@
 /**
  * Turns the key identifier a caller sent (key id, key ARN, alias name, alias
  * ARN) into the stored key, with AWS's errors for each way it can fail.
+ * A key found is noted for the request's audit event (its `resources`).
  */
 import { err } from '../domain/errors.js';
 import { aliasArn, keyArn, parseKeyReference } from '../domain/key-ids.js';
 import type { KeyRecord } from '../domain/key-model.js';
-import type { Deps, RequestContext } from './context.js';
+import { noteKey, type Deps, type RequestContext } from './context.js';
 
 export interface ResolveOptions {
   /** Operations such as Encrypt accept aliases; management operations do not. */
@@ -57,5 +58,6 @@ export async function resolveKey(value: string, ctx: RequestContext, deps: Deps,
   const key = await deps.store.getKey(accountId, region, keyId);
   const arn = keyArn(region, accountId, keyId);
   if (!key) throw err.notFound(`Key '${arn}' does not exist`);
+  noteKey(ctx, arn);
   return alias === undefined ? { key, arn } : { key, arn, alias };
 }

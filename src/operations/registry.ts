@@ -11,6 +11,7 @@ import { generateDataKeyPair, generateDataKeyPairWithoutPlaintext } from './cryp
 import { decrypt, encrypt, reEncrypt } from './crypto/encrypt-decrypt.js';
 import { generateMacHandler, verifyMacHandler } from './crypto/mac.js';
 import { generateDataKeyWithPlaintext, generateDataKeyWithoutPlaintext, generateRandom } from './crypto/generate.js';
+import { getKeyLastUsage } from './key-last-usage.js';
 import { getKeyPolicy, listKeyPolicies, putKeyPolicy } from './key-policy.js';
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from './grants.js';
 import { createKey } from './keys/create-key.js';
@@ -36,6 +37,7 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
   GenerateMac: generateMacHandler,
   GenerateRandom: generateRandom,
+  GetKeyLastUsage: getKeyLastUsage,
   GetKeyPolicy: getKeyPolicy,
   GetPublicKey: getPublicKey,
   ListAliases: listAliases,

@@ -8,8 +8,11 @@ import { spawnServer } from '../helpers/child-server.js';
 import { TEST_ACCESS_KEY_ID, TEST_SECRET, rootEnv, startTestServer, tempDir } from '../helpers/trent.js';
 import { jsonLogger } from '../../src/adapters/logger.js';
 
+/** Every file under `dir`, the audit trail's subdirectories included, concatenated. */
 function dataDirBytes(dir: string): Buffer {
-  return Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
+  return Buffer.concat(
+    readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? dataDirBytes(join(dir, e.name)) : readFileSync(join(dir, e.name)))),
+  );
 }
 
 describe('secrets', () => {

@@ -222,6 +222,11 @@ export class FileAuditSink implements AuditSink {
     });
   }
 
+  /** Whether records can be accepted: false once the sink has given up (a write it could not undo) or is closing. */
+  writable(): boolean {
+    return !this.broken && !this.closed && !this.closing;
+  }
+
   stats(): AuditSinkStats {
     return this.counters.snapshot({
       backlog: this.pending.length + this.inFlight,

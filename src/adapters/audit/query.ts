@@ -126,6 +126,15 @@ function keyRefsOf(e: AuditEvent): string[] {
   return refs;
 }
 
+/**
+ * Text every event a key filter matches contains: the key id (in its ARN or
+ * the bare id), or the alias name. Both are written unescaped in JSON.
+ */
+function keyNeedle(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  return keyIdOf(key) ?? aliasOf(key);
+}
+
 /** LookupEvents' Username of an event. */
 export function usernameOf(e: AuditEvent): string | undefined {
   const u = e.userIdentity;
@@ -243,7 +252,8 @@ export class AuditReader {
   /** Matching events, newest first, each with the position just after it (in reading order). */
   async *scan(filter: AuditFilter, from?: Position): AsyncGenerator<{ event: AuditEvent; position: Position }> {
     const lowest = filter.startTime !== undefined ? filter.startTime - TIME_SLACK_MS : undefined;
-    const needle = filter.eventId ?? filter.eventName;
+    // A string every matching line contains, to skip parsing the others.
+    const needle = filter.eventId ?? filter.eventName ?? keyNeedle(filter.key);
     for (const { file, seq } of await this.files()) {
       if (from && seq > from.seq) continue;
       const end = from && seq === from.seq ? from.offset : undefined;

@@ -317,6 +317,7 @@ export async function verifyTrail(options: VerifyOptions): Promise<VerifyReport>
     }
     let change = 'edited';
     if (a.size > entry.byteCount && (await hashPrefix(resolveIn(trailDir, file), entry.byteCount)) === entry.hashValue) change = 'appended to';
+    else if (a.size > entry.byteCount && a.lines > entry.eventCount) change = `${a.lines - entry.eventCount} line(s) inserted`;
     else if (a.size < entry.byteCount) change = 'truncated or lines removed';
     else if (a.size === entry.byteCount) change = a.lines === entry.eventCount ? 'edited in place or lines reordered' : 'edited in place';
     add('log-modified', file, `differs from what ${digest} sealed: ${change}`, {

@@ -6,6 +6,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { KmsError } from '../../domain/errors.js';
 import type { TrentApp } from './app.js';
 import { errorResponse } from './json-protocol.js';
@@ -56,6 +57,7 @@ export async function listen(app: TrentApp, options: ListenOptions): Promise<Run
 }
 
 function serve(app: TrentApp, req: IncomingMessage, res: ServerResponse): void {
+  const receivedAt = process.hrtime.bigint();
   const requestId = randomUUID();
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) return tooLarge(req, res, requestId);
@@ -87,6 +89,8 @@ function serve(app: TrentApp, req: IncomingMessage, res: ServerResponse): void {
         requestId,
         sourceIp: normalizeAddress(req.socket.remoteAddress),
         secureTransport: (req.socket as { encrypted?: boolean }).encrypted === true,
+        ...tlsOf(req.socket),
+        receivedAt,
       })
       .then((out) => {
         res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
@@ -97,6 +101,13 @@ function serve(app: TrentApp, req: IncomingMessage, res: ServerResponse): void {
         res.end();
       });
   });
+}
+
+/** The negotiated TLS version and cipher suite (OpenSSL name), for the audit event's tlsDetails. */
+function tlsOf(socket: IncomingMessage['socket']): { tls?: { version: string; cipher: string } } {
+  if ((socket as { encrypted?: boolean }).encrypted !== true) return {};
+  const tls = socket as TLSSocket;
+  return { tls: { version: tls.getProtocol() ?? '', cipher: tls.getCipher()?.name ?? '' } };
 }
 
 /** IPv4 peers on a dual-stack socket appear as ::ffff:a.b.c.d. */

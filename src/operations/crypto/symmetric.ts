@@ -11,7 +11,7 @@ import { assertStateAllows } from '../../domain/key-state.js';
 import { algorithmIncompatibleMessage, encryptionAlgorithmsFor, isEncryptionAlgorithm } from '../../domain/key-specs.js';
 import { openBlob, parseHeader, sealBlob } from '../../crypto/ciphertext-blob.js';
 import type { EncryptionContext } from '../../crypto/encryption-context.js';
-import type { Deps, Input, RequestContext } from '../context.js';
+import { noteDecryptingKey, noteMaterial, type Deps, type Input, type RequestContext } from '../context.js';
 import { authorizeKeyAction } from '../authorization/authorize.js';
 import type { KmsRequestFacts } from '../authorization/condition-keys.js';
 import { resolveKey, type ResolvedKey } from '../key-resolver.js';
@@ -83,6 +83,11 @@ export async function keyForEncryption(
   assertStateAllows('use', resolved.key.state, resolved.arn);
   const applied = checkEncryptionUse(resolved.key, resolved.arn, operation, algorithm, options.symmetricOnly);
   if (isAsymmetricKey(resolved.key)) rejectEncryptionContext(context);
+  else if (ctx.audit) {
+    // For the audit event: the material encryptWith will use (the key's current version; a cache hit).
+    const m = await deps.materials.get(resolved.key.accountId, resolved.key.region, resolved.key.keyId, resolved.key.currentMaterialVersion);
+    if (m) noteMaterial(ctx, 'encrypt', m.materialId);
+  }
   return { ...resolved, algorithm: applied };
 }
 
@@ -158,6 +163,7 @@ export interface DecryptRequest {
 /** Decrypts RSA ciphertext with the asymmetric key the caller named. */
 async function decryptAsymmetric(named: ResolvedKey, req: DecryptRequest, ctx: RequestContext, deps: Deps): Promise<Decrypted> {
   const { key, arn } = named;
+  noteDecryptingKey(ctx, arn);
   await authorizeKeyAction(deps, ctx, {
     action: req.operation,
     key,
@@ -197,6 +203,8 @@ export async function decryptBlob(req: DecryptRequest, ctx: RequestContext, deps
     key = await deps.store.getKey(header.accountId, ctx.region, header.keyId);
     if (!key) throw ciphertextKeyUnavailable();
   }
+  // Named by the ciphertext alone (Decrypt without KeyId), the key is still the event's resource.
+  noteDecryptingKey(ctx, arn);
   await authorizeKeyAction(deps, ctx, {
     action: req.operation,
     key,
@@ -213,6 +221,7 @@ export async function decryptBlob(req: DecryptRequest, ctx: RequestContext, deps
   if (!m) throw err.invalidCiphertext();
   const plaintext = openBlob(req.blob, m.material, req.context);
   if (!plaintext) throw err.invalidCiphertext();
+  noteMaterial(ctx, 'decrypt', m.materialId);
   return { key, arn, plaintext, algorithm: SYMMETRIC_DEFAULT, materialId: m.materialId };
 }
 
