@@ -2,10 +2,9 @@
  * Composition root: the only place adapters are chosen and wired.
  * `startTrent` is used by the CLI and by tests (with a fake clock).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteStores } from './adapters/store/sqlite/open-sqlite.js';
-import { openSqlite, type SqlDatabase } from './adapters/store/sqlite/sqlite-driver.js';
 import { loadLocalRootKey } from './adapters/rootkey/local-root-key.js';
 import { CredentialLookup } from './adapters/identity/credentials.js';
 import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
@@ -122,8 +121,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const metrics = new Metrics();
   const auditor = new RequestAuditor(sink, logger, metrics);
   const pipeline: Pipeline = { auditor, metrics, logger, accessLog: options.accessLog === true };
-  const keyCounts = new KeyStateCounter(store, join(options.dataDir, STORE_FILE));
-  const countKeys = new Cached(() => keyCounts.count(), KEY_COUNT_TTL_MS);
+  const countKeys = new Cached(() => store.countKeysByState(), KEY_COUNT_TTL_MS);
   const observability = new Observability({
     metrics,
     checks: [
@@ -205,7 +203,6 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     } catch (e) {
       logger.error('closing the audit trail failed', { error: String(e) });
     }
-    keyCounts.close();
     await stores.close();
   };
   let server: RunningServer;
@@ -267,34 +264,3 @@ function keyUsageHistory(reader: AuditReader): KeyUsageHistory {
   };
 }
 
-/**
- * Keys by state for /metrics. A store that can count them says so
- * (`countKeysByState`); for the embedded SQLite store, which cannot yet, a
- * read-only connection of its own counts the `keys` table.
- */
-class KeyStateCounter {
-  private db: SqlDatabase | undefined;
-
-  constructor(
-    private readonly store: KeyStore,
-    private readonly sqlitePath: string,
-  ) {}
-
-  async count(): Promise<Record<string, number>> {
-    const own = (this.store as { countKeysByState?: () => Promise<Record<string, number>> }).countKeysByState;
-    if (typeof own === 'function') return own.call(this.store);
-    if (!this.db) {
-      if (!existsSync(this.sqlitePath)) throw new Error('the store cannot count keys by state');
-      this.db = openSqlite(this.sqlitePath);
-      this.db.exec('PRAGMA query_only = ON; PRAGMA busy_timeout = 1000;');
-    }
-    const out: Record<string, number> = {};
-    for (const row of this.db.prepare('SELECT state, COUNT(*) AS n FROM keys GROUP BY state').all()) out[String(row.state)] = Number(row.n);
-    return out;
-  }
-
-  close(): void {
-    this.db?.close();
-    this.db = undefined;
-  }
-}

@@ -45,6 +45,8 @@ export interface KeyStore {
     limit: number,
   ): Promise<Page<AliasRecord>>;
   countAliasesForKey(accountId: string, region: string, keyId: string): Promise<number>;
+  /** Number of keys in each state, across accounts and regions (for metrics). */
+  countKeysByState(): Promise<Record<string, number>>;
 
   createGrant(grant: GrantRecord): Promise<void>;
   /** Every grant of a key, in grant id order. */

@@ -110,6 +110,14 @@ export function storeContract(name: string, open: () => Promise<Stores>, cleanup
       assert.equal(third.next, undefined);
     });
 
+    it('counts keys by state', async () => {
+      for (const state of ['Enabled', 'Enabled', 'Disabled'] as const) {
+        const k = key({ state });
+        await store.createKey(k, material(k));
+      }
+      assert.deepEqual(await store.countKeysByState(), { Enabled: 2, Disabled: 1 });
+    });
+
     it('deletion: only due keys are listed and deleted, with material and aliases', async () => {
       const due = key({ state: 'PendingDeletion', deletionDate: 100 });
       const later = key({ state: 'PendingDeletion', deletionDate: 300 });

@@ -48,6 +48,7 @@ const Q = {
     'alias_list_of_key',
     `SELECT ${ALIAS_COLUMNS} FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3 AND alias_name > $4 ORDER BY alias_name LIMIT $5`,
   ),
+  countByState: s('key_count_by_state', 'SELECT state, count(*) AS n FROM keys GROUP BY state'),
   countAliasesOfKey: s('alias_count_of_key', 'SELECT count(*) AS n FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3'),
 
   insertGrant: s(
@@ -146,6 +147,12 @@ export class PgKeyStore implements KeyStore {
       : await this.db.run(Q.listAliasesOfKey, [accountId, region, keyId, after ?? '', limit + 1]);
     const items = rows.slice(0, limit).map(toAlias);
     return { items, next: rows.length > limit ? items[items.length - 1].aliasName : undefined };
+  }
+
+  async countKeysByState(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const row of (await this.db.run(Q.countByState, [])).rows) out[String(row.state)] = Number(row.n);
+    return out;
   }
 
   async countAliasesForKey(accountId: string, region: string, keyId: string): Promise<number> {

@@ -101,6 +101,12 @@ export class SqliteKeyStore implements KeyStore {
     return { items, next: rows.length > limit ? items[items.length - 1].aliasName : undefined };
   }
 
+  async countKeysByState(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const row of this.q.countByState.all() as Row[]) out[String(row.state)] = Number(row.n);
+    return out;
+  }
+
   async countAliasesForKey(accountId: string, region: string, keyId: string): Promise<number> {
     return (this.q.countAliasesOfKey.get(accountId, region, keyId) as { n: number }).n;
   }
@@ -193,6 +199,7 @@ function prepareStatements(db: SqlDatabase) {
     ),
     deleteGrant: db.prepare('DELETE FROM grants WHERE account_id = ? AND region = ? AND key_id = ? AND grant_id = ?'),
     deleteGrantsOfKey: db.prepare('DELETE FROM grants WHERE account_id = ? AND region = ? AND key_id = ?'),
+    countByState: db.prepare('SELECT state, count(*) AS n FROM keys GROUP BY state'),
     countAliasesOfKey: db.prepare('SELECT count(*) AS n FROM aliases WHERE account_id = ? AND region = ? AND target_key_id = ?'),
   };
 }
