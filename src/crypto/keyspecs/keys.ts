@@ -36,7 +36,26 @@ function checkKeyObject(spec: KeySpec, key: KeyObject): KeyObject {
 }
 
 /** A node:crypto private key for an RSA, ECC or Ed25519 spec (not ML-DSA, which has its own module). */
+/**
+ * Parsed private keys by the material buffer they came from: the material
+ * cache hands out one buffer per key version, so each version is parsed
+ * once, and the entry goes when the buffer does.
+ */
+const parsedPrivate = new WeakMap<Buffer, { spec: KeySpec; key: KeyObject }>();
+
+/** Parsed public keys by spec and DER, bounded. */
+const parsedPublic = new Map<string, KeyObject>();
+const PUBLIC_CAPACITY = 10_000;
+
 export function loadPrivateKey(spec: KeySpec, privateKeyDer: Buffer): KeyObject {
+  const hit = parsedPrivate.get(privateKeyDer);
+  if (hit && hit.spec === spec) return hit.key;
+  const key = parsePrivateKey(spec, privateKeyDer);
+  parsedPrivate.set(privateKeyDer, { spec, key });
+  return key;
+}
+
+function parsePrivateKey(spec: KeySpec, privateKeyDer: Buffer): KeyObject {
   if (KEY_SPEC_TABLE[spec].family === 'SM2') throw sm2Unsupported();
   let key: KeyObject;
   try {
@@ -49,6 +68,16 @@ export function loadPrivateKey(spec: KeySpec, privateKeyDer: Buffer): KeyObject 
 
 /** A node:crypto public key for an RSA, ECC or Ed25519 spec. */
 export function loadPublicKey(spec: KeySpec, publicKeyDer: Buffer): KeyObject {
+  const id = spec + ':' + publicKeyDer.toString('base64');
+  const hit = parsedPublic.get(id);
+  if (hit) return hit;
+  const key = parsePublicKey(spec, publicKeyDer);
+  parsedPublic.set(id, key);
+  if (parsedPublic.size > PUBLIC_CAPACITY) parsedPublic.delete(parsedPublic.keys().next().value as string);
+  return key;
+}
+
+function parsePublicKey(spec: KeySpec, publicKeyDer: Buffer): KeyObject {
   if (KEY_SPEC_TABLE[spec].family === 'SM2') throw sm2Unsupported();
   let key: KeyObject;
   try {
