@@ -5,7 +5,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -23,20 +22,7 @@ import type { AuditEvent } from '../../src/audit/event.js';
 import { TEST_ACCESS_KEY_ID, TEST_ACCOUNT, TEST_REGION, TEST_SECRET, startTestServer, tempDir, type TestServer } from '../helpers/trent.js';
 import { createAccount, createUser } from '../helpers/identities.js';
 import { LOOKUP_EVENTS, eventOf, failure, requestIdOf, signedJson, trailEvents } from './audit-support.js';
-
-const CLI_TIMEOUT_MS = 60_000;
-
-function runAws(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile('aws', args, { env, timeout: CLI_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new Error('the AWS CLI (`aws`) is not on PATH; install AWS CLI v1 (pip install awscli) to run these tests'));
-        return;
-      }
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
+import { runAws } from '../helpers/aws-cli.js';
 
 describe('CloudTrail LookupEvents and KMS GetKeyLastUsage', () => {
   let server: TestServer;

@@ -19,16 +19,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, tempDir, TEST_ACCESS_KEY_ID, TEST_ACCOUNT, TEST_REGION, TEST_SECRET, type TestServer } from '../helpers/trent.js';
 import { createAccount } from '../helpers/identities.js';
+import { runAws, type CliResult } from '../helpers/aws-cli.js';
 
 const A = TEST_ACCOUNT;
 const B = '444455556666';
-const CLI_TIMEOUT_MS = 60_000;
 const rootOf = (account: string) => `arn:aws:iam::${account}:root`;
 const userArn = (name: string, account = A) => `arn:aws:iam::${account}:user/${name}`;
 const KEY_ARN = new RegExp(`^arn:aws:kms:${TEST_REGION}:${A}:key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`);
@@ -39,11 +38,6 @@ const rootOnly = (account = A) => ({
   Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: rootOf(account) }, Action: 'kms:*', Resource: '*' }],
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** Credentials as the CLI reads them from the environment. */
 interface Creds {
@@ -62,21 +56,6 @@ interface Key {
   arn: string;
 }
 
-function runAws(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    execFile('aws', args, { env, timeout: CLI_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new Error('the AWS CLI (`aws`) is not on PATH; install AWS CLI v1 (pip install awscli) to run these tests'));
-        return;
-      }
-      if (error && error.killed) {
-        reject(new Error(`aws ${args.join(' ')} timed out after ${CLI_TIMEOUT_MS} ms\nstderr: ${stderr}`));
-        return;
-      }
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
 
 describe('authorization through the AWS CLI', { concurrency: true }, () => {
   let server: TestServer;

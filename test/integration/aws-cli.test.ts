@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,47 +22,16 @@ import {
   tempDir,
   type TestServer,
 } from '../helpers/trent.js';
+import { runAws, cleanEnv, type CliResult } from '../helpers/aws-cli.js';
 
 const ARN_PREFIX = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}`;
 const KEY_ARN = new RegExp(`^${ARN_PREFIX}:key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`);
-const CLI_TIMEOUT_MS = 60_000;
 
 // dist/test/integration/aws-cli.test.js -> repository root is three levels up.
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-/** process.env without any AWS_* or TRENT_* variable, so nothing from the host leaks in. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('AWS_') || k.startsWith('TRENT_')) continue;
-    env[k] = v;
-  }
-  return env;
-}
 
-/** Runs `aws ...` asynchronously; never throws for a non-zero exit (the caller asserts). */
-function runAws(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    execFile('aws', args, { env, timeout: CLI_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new Error('the AWS CLI (`aws`) is not on PATH; install AWS CLI v1 (pip install awscli) to run these tests'));
-        return;
-      }
-      if (error && error.killed) {
-        reject(new Error(`aws ${args.join(' ')} timed out after ${CLI_TIMEOUT_MS} ms\nstderr: ${stderr}`));
-        return;
-      }
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
 
 describe('AWS CLI against Trent', () => {
   let server: TestServer;
