@@ -5,6 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteStores } from './adapters/store/sqlite/open-sqlite.js';
+import { openPostgresStores } from './adapters/store/postgres/open-postgres.js';
+import { isPostgresUrl } from './adapters/store/postgres/pg-url.js';
+import type { Stores } from './ports/stores.js';
 import { loadLocalRootKey } from './adapters/rootkey/local-root-key.js';
 import { CredentialLookup } from './adapters/identity/credentials.js';
 import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
@@ -32,6 +35,12 @@ import { cryptoRandom } from './ports/random.js';
 
 export interface TrentOptions {
   dataDir: string;
+  /**
+   * Where keys and identities live: 'sqlite' (the default: trent.db in
+   * dataDir) or a postgres:// URL shared by any number of nodes. The data
+   * directory still holds the root key (unless TRENT_ROOT_KEY is set).
+   */
+  store?: string;
   /** Trusted service integrations: principal ARN -> service name for kms:ViaService. */
   viaServices?: ReadonlyMap<string, string>;
   host?: string;
@@ -87,8 +96,16 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const rootKey = loadLocalRootKey(options.dataDir, env);
-  const stores = openSqliteStores(join(options.dataDir, STORE_FILE));
+  const stores = await openStores(options, logger);
+  let rootKey;
+  try {
+    // On a shared store only the first node may generate the root key; the others must be given it.
+    const shared = options.store !== undefined && options.store !== 'sqlite';
+    rootKey = loadLocalRootKey(options.dataDir, env, { mayCreate: !shared || (await stores.identity.countAccounts()) === 0 });
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
   const store = stores.keys;
   const trailDir = trailDirOf(options.dataDir);
   let sink: AuditSink | undefined;
@@ -264,3 +281,14 @@ function keyUsageHistory(reader: AuditReader): KeyUsageHistory {
   };
 }
 
+/** The store `options.store` names; a PostgreSQL URL's password never reaches a message or a log. */
+async function openStores(options: TrentOptions, logger: Logger): Promise<Stores> {
+  const store = options.store ?? 'sqlite';
+  if (store === 'sqlite') return openSqliteStores(join(options.dataDir, STORE_FILE));
+  if (isPostgresUrl(store)) {
+    return openPostgresStores(store, {
+      onConnectionError: (e) => logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { error: e.message }),
+    });
+  }
+  throw new Error('the store must be sqlite or a postgres:// URL');
+}

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startTrent } from '../main.js';
+import { describePostgresUrl, isPostgresUrl } from '../adapters/store/postgres/pg-url.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:4599';
 export const DEFAULT_DATA_DIR = './trent-data';
@@ -12,6 +13,8 @@ const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-
 
   --listen HOST:PORT   address to listen on (default ${DEFAULT_LISTEN})
   --data-dir DIR       where the store, root key and first credentials live (default ${DEFAULT_DATA_DIR})
+  --store STORE        sqlite (in --data-dir; the default) or postgres://USER:PASSWORD@HOST:5432/DB shared
+                       by every node (also TRENT_STORE; prefer the variable: argv is visible to ps)
   --tls-cert FILE      PEM certificate chain; with --tls-key, serve HTTPS
   --tls-key FILE       PEM private key
   --insecure-http      allow plain HTTP on a non-loopback address
@@ -78,6 +81,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
     options: {
       listen: { type: 'string', default: process.env.TRENT_LISTEN ?? DEFAULT_LISTEN },
       'data-dir': { type: 'string', default: process.env.TRENT_DATA_DIR ?? DEFAULT_DATA_DIR },
+      store: { type: 'string', default: process.env.TRENT_STORE ?? 'sqlite' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'insecure-http': { type: 'boolean', default: false },
@@ -121,8 +125,12 @@ export async function serverCommand(argv: string[]): Promise<void> {
   // Signal handlers go in before start-up, so a stop requested at any moment is graceful.
   let stopping = false;
   const viaServices = parseViaServices([...((values['via-service'] as string[] | undefined) ?? []), ...(process.env.TRENT_VIA_SERVICES?.split(/\s+/).filter(Boolean) ?? [])]);
+  const store = values.store as string;
+  // Never echo the value: a PostgreSQL URL may carry a password.
+  if (store !== 'sqlite' && !isPostgresUrl(store)) throw new Error('--store must be sqlite or a postgres:// URL');
   const starting = startTrent({
     dataDir: values['data-dir'] as string,
+    store,
     host,
     port,
     tls,
@@ -155,5 +163,6 @@ export async function serverCommand(argv: string[]): Promise<void> {
       if (created.file) console.log(`Also written to ${created.file} (mode 0600, profile "trent").`);
     }
   }
-  console.log(`Trent listening on ${trent.url} (data in ${values['data-dir']})`);
+  const where = store === 'sqlite' ? `data in ${values['data-dir']}` : `store ${describePostgresUrl(store)}`;
+  console.log(`Trent listening on ${trent.url} (${where})`);
 }

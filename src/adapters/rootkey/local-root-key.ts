@@ -32,7 +32,11 @@ export class LocalRootKey implements RootKeyProvider {
 }
 
 /** Loads the root key from the environment or the data directory, creating the file if neither exists. */
-export function loadLocalRootKey(dataDir: string, env: NodeJS.ProcessEnv): LocalRootKey {
+/**
+ * `mayCreate: false` refuses to generate a key when none is configured: a
+ * node joining a shared store must use the root key that wrote it.
+ */
+export function loadLocalRootKey(dataDir: string, env: NodeJS.ProcessEnv, options: { mayCreate?: boolean } = {}): LocalRootKey {
   const fromEnv = env.TRENT_ROOT_KEY;
   if (fromEnv) {
     const key = Buffer.from(fromEnv, 'base64');
@@ -48,6 +52,11 @@ export function loadLocalRootKey(dataDir: string, env: NodeJS.ProcessEnv): Local
     const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 root key`);
     return new LocalRootKey(key, path);
+  }
+  if (options.mayCreate === false) {
+    throw new Error(
+      `no root key: the store already holds data written under a root key; give this node the same key (TRENT_ROOT_KEY, or a copy of root.key as ${path})`,
+    );
   }
   const key = randomBytes(32);
   const fd = openSync(path, 'wx', 0o600);
