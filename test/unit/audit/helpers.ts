@@ -11,9 +11,9 @@ import { LocalRootKey } from '../../../src/adapters/rootkey/local-root-key.js';
 /** Repository root: this file is dist/test/unit/audit/helpers.js once compiled. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** A file of shared/reference (beside the repository, as CI lays it out). */
+/** An AWS reference file, as data only (test/fixtures/aws-reference, made by scripts/gen-test-fixtures.mjs). */
 export function readReference(name: string): string {
-  return readFileSync(resolve(REPO_ROOT, '../shared/reference', name), 'utf8');
+  return readFileSync(resolve(REPO_ROOT, 'test/fixtures/aws-reference', name), 'utf8');
 }
 
 export const ACCOUNT = '111122223333';
