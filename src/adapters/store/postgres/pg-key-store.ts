@@ -8,7 +8,8 @@
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { GrantRecord } from '../../../domain/grants.js';
 import type { KeyStore, Page } from '../../../ports/key-store.js';
-import { statement as s, type PgDatabase, type Row } from './pg-database.js';
+import { statement as s, type PgDatabase } from './pg-database.js';
+import { aliasOf, pageOf, recordOf } from '../key-rows.js';
 
 const KEY = 'account_id = $1 AND region = $2 AND key_id = $3';
 const ALIAS_COLUMNS = 'account_id, region, alias_name, target_key_id, created_at, updated_at';
@@ -78,7 +79,7 @@ export class PgKeyStore implements KeyStore {
 
   async getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined> {
     const { rows } = await this.db.run(Q.getKey, [accountId, region, keyId]);
-    return rows.length ? record<KeyRecord>(rows[0]) : undefined;
+    return rows.length ? recordOf<KeyRecord>(rows[0]) : undefined;
   }
 
   async updateKey(key: KeyRecord): Promise<boolean> {
@@ -101,12 +102,12 @@ export class PgKeyStore implements KeyStore {
 
   async listKeys(accountId: string, region: string, after: string | undefined, limit: number): Promise<Page<KeyRecord>> {
     const { rows } = await this.db.run(Q.listKeys, [accountId, region, after ?? '', limit + 1]);
-    const items = rows.slice(0, limit).map((r) => record<KeyRecord>(r));
+    const items = rows.slice(0, limit).map((r) => recordOf<KeyRecord>(r));
     return { items, next: rows.length > limit ? items[items.length - 1].keyId : undefined };
   }
 
   async keysDueForDeletion(now: number, limit: number): Promise<KeyRecord[]> {
-    return (await this.db.run(Q.dueForDeletion, [now, limit])).rows.map((r) => record<KeyRecord>(r));
+    return (await this.db.run(Q.dueForDeletion, [now, limit])).rows.map((r) => recordOf<KeyRecord>(r));
   }
 
   async getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined> {
@@ -130,7 +131,7 @@ export class PgKeyStore implements KeyStore {
 
   async getAlias(accountId: string, region: string, aliasName: string): Promise<AliasRecord | undefined> {
     const { rows } = await this.db.run(Q.getAlias, [accountId, region, aliasName]);
-    return rows.length ? toAlias(rows[0]) : undefined;
+    return rows.length ? aliasOf(rows[0]) : undefined;
   }
 
   async updateAlias(a: AliasRecord): Promise<boolean> {
@@ -145,7 +146,7 @@ export class PgKeyStore implements KeyStore {
     const { rows } = keyId === undefined
       ? await this.db.run(Q.listAliases, [accountId, region, after ?? '', limit + 1])
       : await this.db.run(Q.listAliasesOfKey, [accountId, region, keyId, after ?? '', limit + 1]);
-    const items = rows.slice(0, limit).map(toAlias);
+    const items = rows.slice(0, limit).map(aliasOf);
     return { items, next: rows.length > limit ? items[items.length - 1].aliasName : undefined };
   }
 
@@ -164,22 +165,22 @@ export class PgKeyStore implements KeyStore {
   }
 
   async grantsForKey(accountId: string, region: string, keyId: string): Promise<GrantRecord[]> {
-    return (await this.db.run(Q.allGrantsOfKey, [accountId, region, keyId])).rows.map((r) => record<GrantRecord>(r));
+    return (await this.db.run(Q.allGrantsOfKey, [accountId, region, keyId])).rows.map((r) => recordOf<GrantRecord>(r));
   }
 
   async grantById(grantId: string): Promise<GrantRecord | undefined> {
     const { rows } = await this.db.run(Q.grantById, [grantId]);
-    return rows.length ? record<GrantRecord>(rows[0]) : undefined;
+    return rows.length ? recordOf<GrantRecord>(rows[0]) : undefined;
   }
 
   async listGrants(accountId: string, region: string, keyId: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>> {
     const { rows } = await this.db.run(Q.grantsOfKey, [accountId, region, keyId, after ?? '', limit + 1]);
-    return grantPage(rows.map((r) => record<GrantRecord>(r)), limit);
+    return pageOf(rows.map((r) => recordOf<GrantRecord>(r)), limit, (g) => g.grantId);
   }
 
   async listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>> {
     const { rows } = await this.db.run(Q.retirableGrants, [accountId, region, retiringPrincipal, after ?? '', limit + 1]);
-    return grantPage(rows.map((r) => record<GrantRecord>(r)), limit);
+    return pageOf(rows.map((r) => recordOf<GrantRecord>(r)), limit, (g) => g.grantId);
   }
 
   async deleteGrant(accountId: string, region: string, keyId: string, grantId: string): Promise<boolean> {
@@ -187,23 +188,3 @@ export class PgKeyStore implements KeyStore {
   }
 }
 
-function record<T>(row: Row): T {
-  return JSON.parse(row.record as string) as T;
-}
-
-/** A page of grants; the position is the grant id (unique), so one cursor serves both listings. */
-function grantPage(rows: GrantRecord[], limit: number): Page<GrantRecord> {
-  const items = rows.slice(0, limit);
-  return { items, next: rows.length > limit ? items[items.length - 1].grantId : undefined };
-}
-
-function toAlias(row: Row): AliasRecord {
-  return {
-    accountId: row.account_id as string,
-    region: row.region as string,
-    aliasName: row.alias_name as string,
-    targetKeyId: row.target_key_id as string,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}

@@ -2,7 +2,8 @@
  * KeyStore on an embedded SQLite database: WAL journal, synchronous=FULL so
  * every acknowledged change survives a crash, each method one transaction.
  */
-import type { Row, SqlDatabase } from './sqlite-driver.js';
+import type { SqlDatabase } from './sqlite-driver.js';
+import { aliasOf, pageOf, recordOf, type Row } from '../key-rows.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { GrantRecord } from '../../../domain/grants.js';
 import type { KeyStore, Page } from '../../../ports/key-store.js';
@@ -82,7 +83,7 @@ export class SqliteKeyStore implements KeyStore {
 
   async getAlias(accountId: string, region: string, aliasName: string): Promise<AliasRecord | undefined> {
     const row = this.q.getAlias.get(accountId, region, aliasName) as Row | undefined;
-    return row ? toAlias(row) : undefined;
+    return row ? aliasOf(row) : undefined;
   }
 
   async updateAlias(a: AliasRecord): Promise<boolean> {
@@ -97,7 +98,7 @@ export class SqliteKeyStore implements KeyStore {
     const rows = (keyId === undefined
       ? this.q.listAliases.all(accountId, region, after ?? '', limit + 1)
       : this.q.listAliasesOfKey.all(accountId, region, keyId, after ?? '', limit + 1)) as Row[];
-    const items = rows.slice(0, limit).map(toAlias);
+    const items = rows.slice(0, limit).map(aliasOf);
     return { items, next: rows.length > limit ? items[items.length - 1].aliasName : undefined };
   }
 
@@ -117,46 +118,25 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async grantsForKey(accountId: string, region: string, keyId: string): Promise<GrantRecord[]> {
-    return (this.q.grantsOfKey.all(accountId, region, keyId, '', -1) as Row[]).map(toGrant);
+    return (this.q.grantsOfKey.all(accountId, region, keyId, '', -1) as Row[]).map(recordOf<GrantRecord>);
   }
 
   async grantById(grantId: string): Promise<GrantRecord | undefined> {
     const row = this.q.grantById.get(grantId) as Row | undefined;
-    return row ? toGrant(row) : undefined;
+    return row ? recordOf<GrantRecord>(row) : undefined;
   }
 
   async listGrants(accountId: string, region: string, keyId: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>> {
-    return page((this.q.grantsOfKey.all(accountId, region, keyId, after ?? '', limit + 1) as Row[]).map(toGrant), limit);
+    return pageOf((this.q.grantsOfKey.all(accountId, region, keyId, after ?? '', limit + 1) as Row[]).map(recordOf<GrantRecord>), limit, (g) => g.grantId);
   }
 
   async listRetirableGrants(accountId: string, region: string, retiringPrincipal: string, after: string | undefined, limit: number): Promise<Page<GrantRecord>> {
-    return page((this.q.retirableGrants.all(accountId, region, retiringPrincipal, after ?? '', limit + 1) as Row[]).map(toGrant), limit);
+    return pageOf((this.q.retirableGrants.all(accountId, region, retiringPrincipal, after ?? '', limit + 1) as Row[]).map(recordOf<GrantRecord>), limit, (g) => g.grantId);
   }
 
   async deleteGrant(accountId: string, region: string, keyId: string, grantId: string): Promise<boolean> {
     return this.q.deleteGrant.run(accountId, region, keyId, grantId).changes === 1;
   }
-}
-
-function toGrant(row: Row): GrantRecord {
-  return JSON.parse(row.record as string) as GrantRecord;
-}
-
-/** A page of grants; the position is the grant id (unique), so one cursor serves both listings. */
-function page(rows: GrantRecord[], limit: number): Page<GrantRecord> {
-  const items = rows.slice(0, limit);
-  return { items, next: rows.length > limit ? items[items.length - 1].grantId : undefined };
-}
-
-function toAlias(row: Row): AliasRecord {
-  return {
-    accountId: row.account_id as string,
-    region: row.region as string,
-    aliasName: row.alias_name as string,
-    targetKeyId: row.target_key_id as string,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-  };
 }
 
 function prepareStatements(db: SqlDatabase) {

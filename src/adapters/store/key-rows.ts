@@ -1,0 +1,30 @@
+/**
+ * Row decoding and paging shared by the SQLite and PostgreSQL key stores:
+ * both fetch `limit + 1` rows, so one more row than the page means more follow.
+ */
+import type { AliasRecord } from '../../domain/key-model.js';
+import type { Page } from '../../ports/key-store.js';
+
+export type Row = Record<string, unknown>;
+
+/** A record stored as JSON text in the `record` column. */
+export function recordOf<T>(row: Row): T {
+  return JSON.parse(row.record as string) as T;
+}
+
+/** A page of at most `limit` items from `limit + 1` rows; `position` names the cursor of the last item. */
+export function pageOf<T>(rows: T[], limit: number, position: (item: T) => string): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? position(items[items.length - 1]) : undefined };
+}
+
+export function aliasOf(row: Row): AliasRecord {
+  return {
+    accountId: row.account_id as string,
+    region: row.region as string,
+    aliasName: row.alias_name as string,
+    targetKeyId: row.target_key_id as string,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
