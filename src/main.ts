@@ -26,6 +26,8 @@ import { trailDirOf } from './adapters/audit/layout.js';
 import { AuditReader } from './adapters/audit/query.js';
 import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
+import { RequestLimiter } from './operations/request-limiter.js';
+import type { QuotaPolicy } from './domain/request-quotas.js';
 import { sweepDueDeletions } from './operations/deletion-sweeper.js';
 import type { Deps, KeyUsageHistory } from './operations/context.js';
 import type { AuditSink } from './ports/audit-sink.js';
@@ -66,6 +68,10 @@ export interface TrentOptions {
   auditSigningAlgorithm?: SignatureAlgorithm;
   /** One structured log line per request (operation, status, latency, principal). Default off. */
   accessLog?: boolean;
+  /** Request quotas to enforce (AWS_QUOTA_POLICY, or one read from a file); absent: none (the default). */
+  quotas?: QuotaPolicy;
+  /** The clock request quotas refill by; default the system clock (never the lifecycle clock tests move by days). */
+  quotaClock?: Clock;
 }
 
 export interface Trent {
@@ -126,6 +132,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     viaServices: options.viaServices,
     ...(sink ? { audit: sink } : {}),
     keyUsage: keyUsageHistory(reader),
+    ...(options.quotas ? { quotas: new RequestLimiter(options.quotas, options.quotaClock ?? systemClock) } : {}),
   };
   logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
   const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, clock.now());
@@ -176,6 +183,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
       audit: statsOf(sink),
       auditMode: sink === undefined ? 'off' : sink instanceof FileAuditSink ? 'file' : 'injected',
       auditAvailable: auditor.available(),
+      ...(deps.quotas ? { quotas: { throttled: deps.quotas.throttled, buckets: deps.quotas.size } } : {}),
     }),
   });
   const query = new QueryEndpoint({ ...deps, credentials: cache }, authenticator, pipeline);
