@@ -8,7 +8,8 @@ import { openSqliteStores } from './adapters/store/sqlite/open-sqlite.js';
 import { openPostgresStores } from './adapters/store/postgres/open-postgres.js';
 import { isPostgresUrl } from './adapters/store/postgres/pg-url.js';
 import type { Stores } from './ports/stores.js';
-import { loadLocalRootKey } from './adapters/rootkey/local-root-key.js';
+import { loadLocalRootKey, type LocalRootKey } from './adapters/rootkey/local-root-key.js';
+import { checkRootKey, storeInitialised } from './adapters/rootkey/root-key-check.js';
 import { CredentialLookup } from './adapters/identity/credentials.js';
 import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
 import { DevAuthenticator, SigV4Authenticator, type Authenticator } from './adapters/http/authenticator.js';
@@ -103,11 +104,18 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const logger = options.logger ?? jsonLogger();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const stores = await openStores(options, logger);
-  let rootKey;
+  let rootKey: LocalRootKey;
+  let bootstrap: BootstrapResult;
   try {
-    // On a shared store only the first node may generate the root key; the others must be given it.
-    const shared = options.store !== undefined && options.store !== 'sqlite';
-    rootKey = loadLocalRootKey(options.dataDir, env, { mayCreate: !shared || (await stores.identity.countAccounts()) === 0 });
+    // One node at a time: only the first start of a store generates a root key and bootstraps the first account.
+    ({ rootKey, bootstrap } = await stores.exclusively(async () => {
+      // A store that was started before must be given its root key, never a new one.
+      const mayCreate = !(await storeInitialised(stores.settings, stores.identity));
+      const key = loadLocalRootKey(options.dataDir, env, { mayCreate });
+      const check = await checkRootKey(stores.settings, stores.identity, key);
+      if (check === 'created') logger.info('root key check value recorded in the store');
+      return { rootKey: key, bootstrap: await bootstrapIdentity(stores.identity, key, env, options.dataDir, clock.now()) };
+    }));
   } catch (e) {
     await stores.close();
     throw e;
@@ -135,7 +143,6 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     ...(options.quotas ? { quotas: new RequestLimiter(options.quotas, options.quotaClock ?? systemClock) } : {}),
   };
   logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
-  const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, clock.now());
   const credentials = new CredentialLookup(stores.identity, rootKey);
   const authenticator: Authenticator = options.dev
     ? new DevAuthenticator(stores.identity, clock)
