@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { openSqlite } from '../../src/adapters/store/sqlite/sqlite-driver.js';
+import { openSqliteStores } from '../../src/adapters/store/sqlite/open-sqlite.js';
+import { openPostgresStores } from '../../src/adapters/store/postgres/open-postgres.js';
+import type { Stores } from '../../src/ports/stores.js';
 import { rootEnv, startTestServer, tempDir, TEST_REGION } from '../helpers/trent.js';
 import { createTestDatabase, dropAllTestDatabases } from '../helpers/postgres.js';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
@@ -24,6 +27,44 @@ async function roundTrip(a: KMSClient, b: KMSClient = a): Promise<void> {
   const enc = await a.send(new EncryptCommand({ KeyId: id, Plaintext: Buffer.from('check') }));
   assert.equal(Buffer.from((await b.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }))).Plaintext!).toString(), 'check');
 }
+
+describe('store settings', () => {
+  after(() => dropAllTestDatabases());
+
+  async function contract(stores: Stores): Promise<void> {
+    try {
+      assert.equal(await stores.settings.get('x'), undefined);
+      assert.deepEqual(await stores.settings.putIfAbsent('x', Buffer.from([1, 2])), Buffer.from([1, 2]));
+      assert.deepEqual(await stores.settings.putIfAbsent('x', Buffer.from([3])), Buffer.from([1, 2]), 'the first value stays');
+      assert.deepEqual(await stores.settings.get('x'), Buffer.from([1, 2]));
+      // The start-up lock gives turns: two sections never overlap.
+      const order: string[] = [];
+      const section = (name: string) => stores.exclusively(async () => {
+        order.push(`${name}+`);
+        await new Promise((r) => setTimeout(r, 50));
+        order.push(`${name}-`);
+      });
+      await Promise.all([section('a'), section('b')]);
+      assert.ok(order.join() === 'a+,a-,b+,b-' || order.join() === 'b+,b-,a+,a-', order.join());
+      await assert.rejects(stores.exclusively(async () => { throw new Error('boom'); }), /boom/);
+      assert.equal(await stores.exclusively(async () => 7), 7, 'a failed section releases the lock');
+    } finally {
+      await stores.close();
+    }
+  }
+
+  it('SQLite and PostgreSQL keep the first value of a setting, and give turns on the start-up lock', async () => {
+    const dir = tempDir();
+    try {
+      await contract(openSqliteStores(join(dir, 'trent.db')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const db = await createTestDatabase();
+    await contract(await openPostgresStores(db.url));
+    await db.drop();
+  });
+});
 
 describe('root key check value', () => {
   after(() => dropAllTestDatabases());
