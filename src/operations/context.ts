@@ -6,6 +6,7 @@ import type { KeyStore } from '../ports/key-store.js';
 import type { Random } from '../ports/random.js';
 import type { RootKeyProvider } from '../ports/root-key.js';
 import type { MaterialCache } from './material-cache.js';
+import type { RequestLimiter } from './request-limiter.js';
 
 /** The authenticated principal of a request. */
 export interface Caller {
@@ -114,6 +115,8 @@ export interface Deps {
   audit?: AuditSink;
   /** The audit trail, read for GetKeyLastUsage. */
   keyUsage?: KeyUsageHistory;
+  /** Request quotas per account, Region and class; absent when off (the default). */
+  quotas?: RequestLimiter;
 }
 
 /** A JSON request body, validated against the API model before the handler runs. */
