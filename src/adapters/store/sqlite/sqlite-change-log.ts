@@ -13,7 +13,7 @@ export class SqliteChangeLog implements ChangeLog {
     this.q = {
       head: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM trent_changes'),
       since: db.prepare('SELECT seq, scope, subject FROM trent_changes WHERE seq > ? ORDER BY seq LIMIT ?'),
-      one: db.prepare('SELECT seq, scope, subject FROM trent_changes WHERE seq = ?'),
+      missing: db.prepare('SELECT seq, scope, subject FROM trent_changes WHERE seq IN (SELECT value FROM json_each(?))'),
       prune: db.prepare(`DELETE FROM trent_changes WHERE at < CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - ?`),
     };
   }
@@ -24,10 +24,7 @@ export class SqliteChangeLog implements ChangeLog {
 
   async since(after: number, missing: readonly number[], limit: number): Promise<Change[]> {
     const rows = this.q.since.all(after, limit) as Row[];
-    for (const seq of missing) {
-      const row = this.q.one.get(seq) as Row | undefined;
-      if (row) rows.push(row);
-    }
+    if (missing.length > 0) rows.push(...(this.q.missing.all(JSON.stringify(missing)) as Row[]));
     return rows.map(changeOf).sort((a, b) => a.seq - b.seq);
   }
 
