@@ -34,7 +34,6 @@ export const PG_CHANGE_MIGRATIONS: readonly string[] = [
       parts := parts || coalesce(r ->> TG_ARGV[i], TG_ARGV[i]);
     END LOOP;
     INSERT INTO trent_changes (scope, subject) VALUES (TG_ARGV[0], array_to_string(parts, '/'));
-    PERFORM pg_notify('trent_changes', '');
     RETURN NULL;
   END
   $fn$;
