@@ -23,12 +23,15 @@ import type { CredentialCache } from './adapters/query/context.js';
 import { listen, type RunningServer } from './adapters/http/server.js';
 import { jsonLogger, type Logger } from './adapters/logger.js';
 import { FileAuditSink, type AuditSinkStats } from './adapters/audit/file-sink.js';
+import { IpcAuditSink } from './adapters/audit/ipc-sink.js';
 import { trailDirOf } from './adapters/audit/layout.js';
 import { AuditReader } from './adapters/audit/query.js';
 import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
 import { RequestLimiter } from './operations/request-limiter.js';
 import type { QuotaPolicy } from './domain/request-quotas.js';
+import { ChangeFollower } from './adapters/store/changes/change-follower.js';
+import { CHANGE_RETENTION_MS } from './adapters/store/changes/published-changes.js';
 import { sweepDueDeletions } from './operations/deletion-sweeper.js';
 import type { Deps, KeyUsageHistory } from './operations/context.js';
 import type { AuditSink } from './ports/audit-sink.js';
@@ -73,6 +76,17 @@ export interface TrentOptions {
   quotas?: QuotaPolicy;
   /** The clock request quotas refill by; default the system clock (never the lifecycle clock tests move by days). */
   quotaClock?: Clock;
+  /**
+   * How often the change feed is polled (default 250 ms) and how long caches
+   * are trusted after the last successful poll started (default 750 ms): a
+   * change made through any node or process is honoured here within
+   * trust + one store read.
+   */
+  changeFeed?: { intervalMs?: number; trustMs?: number };
+  /** Whether this process runs the scheduler (deletion sweep, session clean-up, feed pruning). Default true; with several workers only one does. */
+  scheduler?: boolean;
+  /** Worker number (1..N) when this is one of several worker processes; reported in /metrics. */
+  worker?: number;
 }
 
 export interface Trent {
@@ -85,6 +99,8 @@ export interface Trent {
   /** The audit sink in use; undefined with audit 'off'. */
   audit?: AuditSink;
   metrics: Metrics;
+  /** The change feed follower that keeps this process's caches current. */
+  changes: ChangeFollower;
   /** Runs the deletion sweep now; returns how many keys were deleted. */
   sweep(): Promise<number>;
   /** Stops the listener (letting requests in flight finish), seals the audit log, closes the store. */
@@ -93,33 +109,66 @@ export interface Trent {
 
 export const STORE_FILE = 'trent.db';
 const SESSION_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Verified credentials held in memory (least recently used out). */
+const CREDENTIAL_CACHE_SIZE = 10_000;
 /** /metrics counts keys by state at most this often. */
 const KEY_COUNT_TTL_MS = 10_000;
 /** GetKeyLastUsage's TrackingStartDate (the trail's oldest event) is re-read at most this often. */
 const TRACKING_START_TTL_MS = 60_000;
 
-export async function startTrent(options: TrentOptions): Promise<Trent> {
-  const env = options.env ?? process.env;
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? jsonLogger();
+/**
+ * Opens the store (migrating it), loads the root key (creating it only on a
+ * fresh store) and bootstraps the first account, under the store's start-up lock.
+ */
+async function openStoresAndRootKey(
+  options: TrentOptions,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  now: number,
+): Promise<{ stores: Stores; rootKey: LocalRootKey; bootstrap: BootstrapResult }> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const stores = await openStores(options, logger);
-  let rootKey: LocalRootKey;
-  let bootstrap: BootstrapResult;
   try {
     // One node at a time: only the first start of a store generates a root key and bootstraps the first account.
-    ({ rootKey, bootstrap } = await stores.exclusively(async () => {
+    return await stores.exclusively(async () => {
       // A store that was started before must be given its root key, never a new one.
       const mayCreate = !(await storeInitialised(stores.settings, stores.identity));
-      const key = loadLocalRootKey(options.dataDir, env, { mayCreate });
-      const check = await checkRootKey(stores.settings, stores.identity, key);
+      const rootKey = loadLocalRootKey(options.dataDir, env, { mayCreate });
+      const check = await checkRootKey(stores.settings, stores.identity, rootKey);
       if (check === 'created') logger.info('root key check value recorded in the store');
-      return { rootKey: key, bootstrap: await bootstrapIdentity(stores.identity, key, env, options.dataDir, clock.now()) };
-    }));
+      const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, now);
+      return { stores, rootKey, bootstrap };
+    });
   } catch (e) {
     await stores.close();
     throw e;
   }
+}
+
+/**
+ * What the primary of several worker processes does once, before forking:
+ * migrates the store, creates the root key and the first account if they are
+ * new, and opens the audit trail (which it alone writes; see
+ * adapters/audit/ipc-sink.ts). Workers then start with `startTrent`.
+ */
+export async function prepareTrent(options: TrentOptions): Promise<{ bootstrap: BootstrapResult; audit?: AuditSink }> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? jsonLogger();
+  const { stores, rootKey, bootstrap } = await openStoresAndRootKey(options, env, logger, clock.now());
+  try {
+    const audit = await openAuditSink(options, trailDirOf(options.dataDir), rootKey, clock, logger);
+    return { bootstrap, ...(audit ? { audit } : {}) };
+  } finally {
+    await stores.close();
+  }
+}
+
+export async function startTrent(options: TrentOptions): Promise<Trent> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? jsonLogger();
+  const { stores, rootKey, bootstrap } = await openStoresAndRootKey(options, env, logger, clock.now());
   const store = stores.keys;
   const trailDir = trailDirOf(options.dataDir);
   let sink: AuditSink | undefined;
@@ -130,26 +179,43 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     throw e;
   }
   const reader = new AuditReader(trailDir);
+  const changes = new ChangeFollower(stores.changes, {
+    ...options.changeFeed,
+    onError: (e) => {
+      if (changes.consecutiveFailures === 1) logger.warn('reading the change feed failed; caches are bypassed until it succeeds', { error: String(e) });
+    },
+  });
+  const materials = new MaterialCache(store, rootKey);
+  changes.subscribe(materials);
   const deps: Deps = {
     store,
     identity: stores.identity,
     rootKey,
     clock,
     random: cryptoRandom,
-    materials: new MaterialCache(store, rootKey),
+    materials,
     viaServices: options.viaServices,
     ...(sink ? { audit: sink } : {}),
     keyUsage: keyUsageHistory(reader),
     ...(options.quotas ? { quotas: new RequestLimiter(options.quotas, options.quotaClock ?? systemClock) } : {}),
   };
   logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
-  const credentials = new CredentialLookup(stores.identity, rootKey);
+  const credentials = new CredentialLookup(stores.identity, rootKey, CREDENTIAL_CACHE_SIZE, () => changes.trusted());
+  changes.subscribe(credentials);
+  try {
+    await changes.start();
+  } catch (e) {
+    await sink?.close().catch(() => {});
+    await stores.close();
+    throw e;
+  }
   const authenticator: Authenticator = options.dev
     ? new DevAuthenticator(stores.identity, clock)
     : new SigV4Authenticator(credentials, systemClock, clock);
   const cache: CredentialCache = credentials;
 
   const metrics = new Metrics();
+  metrics.worker = options.worker ?? 0;
   const auditor = new RequestAuditor(sink, logger, metrics);
   const pipeline: Pipeline = { auditor, metrics, logger, accessLog: options.accessLog === true };
   const countKeys = new Cached(() => store.countKeysByState(), KEY_COUNT_TTL_MS);
@@ -188,7 +254,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
         return undefined;
       }),
       audit: statsOf(sink),
-      auditMode: sink === undefined ? 'off' : sink instanceof FileAuditSink ? 'file' : 'injected',
+      auditMode: sink === undefined ? 'off' : sink instanceof FileAuditSink || sink instanceof IpcAuditSink ? 'file' : 'injected',
       auditAvailable: auditor.available(),
       ...(deps.quotas ? { quotas: { throttled: deps.quotas.throttled, buckets: deps.quotas.size } } : {}),
     }),
@@ -208,6 +274,11 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
       metrics.schedulerRun('session-cleanup', false, Number(process.hrtime.bigint() - started) / 1e9, clock.now());
       logger.error('session cleanup failed', { error: String(e) });
     }
+    try {
+      await stores.changes.prune(CHANGE_RETENTION_MS);
+    } catch (e) {
+      logger.warn('pruning the change feed failed', { error: String(e) });
+    }
     const sweepStarted = process.hrtime.bigint();
     try {
       const deleted = await sweepDueDeletions(deps);
@@ -223,12 +294,14 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
       return 0;
     }
   };
-  await sweep();
-  const timer = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
-  timer.unref();
+  const scheduler = options.scheduler !== false;
+  if (scheduler) await sweep();
+  const timer = scheduler ? setInterval(sweep, options.sweepIntervalMs ?? 60_000) : undefined;
+  timer?.unref();
 
   const shutdown = async () => {
     clearInterval(timer);
+    changes.stop();
     try {
       // After the listener: every request that was answered has its event; the log file is sealed with a digest.
       await sink?.close();
@@ -252,6 +325,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     trailDir,
     ...(sink ? { audit: sink } : {}),
     metrics,
+    changes,
     sweep,
     close: async () => {
       await server.close();

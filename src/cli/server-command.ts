@@ -1,7 +1,11 @@
 /** `trent server`: runs a node until SIGTERM or SIGINT, then shuts down gracefully. */
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startTrent } from '../main.js';
+import { startTrent, type TrentOptions } from '../main.js';
+import { IpcAuditSink } from '../adapters/audit/ipc-sink.js';
+import { runPrimary, WORKER_ENV, type WorkerMessage } from './cluster-primary.js';
 import { describePostgresUrl, isPostgresUrl } from '../adapters/store/postgres/pg-url.js';
 import { AWS_QUOTA_POLICY, parseQuotaPolicy, type QuotaPolicy } from '../domain/request-quotas.js';
 
@@ -12,6 +16,7 @@ const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-
                     [--insecure-http] [--via-service ARN=SERVICE]... [--dev]
                     [--audit-rotation SECONDS] [--audit-signing-algorithm RSA|Ed25519] [--access-log] [--audit off]
                     [--quotas off|aws|FILE.json]
+                    [--workers N]
 
   --listen HOST:PORT   address to listen on (default ${DEFAULT_LISTEN})
   --data-dir DIR       where the store, root key and first credentials live (default ${DEFAULT_DATA_DIR})
@@ -35,6 +40,8 @@ const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-
                        request quotas per account, Region and operation class, answered with
                        ThrottlingException: off (the default), aws (AWS's default quotas), or a
                        JSON file of overrides (also TRENT_QUOTAS)
+  --workers N          worker processes sharing the listener (default: the number of CPU cores;
+                       1 = a single process; also TRENT_WORKERS)
   --audit off          serve WITHOUT an audit trail, to measure its cost (also TRENT_AUDIT=off;
                        never the default, never in production)`;
 
@@ -100,6 +107,14 @@ export function loadQuotaPolicy(value: string): QuotaPolicy | undefined {
   }
 }
 
+/** --workers N: 1..256; default the number of cores. */
+export function parseWorkers(value: string | undefined): number {
+  if (value === undefined || value === '') return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`--workers must be a whole number from 1 to 256, got ${value}`);
+  return n;
+}
+
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -121,6 +136,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
       'access-log': { type: 'boolean', default: process.env.TRENT_ACCESS_LOG === '1' || process.env.TRENT_ACCESS_LOG === 'true' },
       audit: { type: 'string', default: process.env.TRENT_AUDIT ?? 'on' },
       quotas: { type: 'string', default: process.env.TRENT_QUOTAS ?? 'off' },
+      workers: { type: 'string', default: process.env.TRENT_WORKERS },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -141,13 +157,16 @@ export async function serverCommand(argv: string[]): Promise<void> {
   }
   const quotas = loadQuotaPolicy(values.quotas as string);
   const audit = parseAuditOptions(values.audit as string, values['audit-rotation'] as string | undefined, values['audit-signing-algorithm'] as string);
-  if (audit.off) {
+  const workers = parseWorkers(values.workers as string | undefined);
+  // A worker of several: the primary has printed the warnings and prepared the node.
+  const worker = cluster.isWorker ? Number(process.env[WORKER_ENV]) : undefined;
+  if (audit.off && worker === undefined) {
     process.stderr.write(
       '\n*** AUDIT TRAIL OFF: requests are served WITHOUT audit events (--audit off).          ***\n' +
         '*** For measuring the cost of auditing only; never run this way in production.   ***\n\n',
     );
   }
-  if (values.dev) {
+  if (values.dev && worker === undefined) {
     process.stderr.write(
       '\n*** DEVELOPMENT MODE: signatures are NOT verified and any credentials are accepted. ***\n' +
         '*** Never run --dev with keys you care about.                                      ***\n\n',
@@ -159,7 +178,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
   const store = values.store as string;
   // Never echo the value: a PostgreSQL URL may carry a password.
   if (store !== 'sqlite' && !isPostgresUrl(store)) throw new Error('--store must be sqlite or a postgres:// URL');
-  const starting = startTrent({
+  const options: TrentOptions = {
     dataDir: values['data-dir'] as string,
     store,
     host,
@@ -172,7 +191,18 @@ export async function serverCommand(argv: string[]): Promise<void> {
     ...(audit.rotationMs !== undefined ? { auditRotationMs: audit.rotationMs } : {}),
     auditSigningAlgorithm: audit.algorithm,
     ...(quotas ? { quotas } : {}),
-  });
+  };
+  const where = store === 'sqlite' ? `data in ${values['data-dir']}` : `store ${describePostgresUrl(store)}`;
+  if (worker === undefined && workers > 1) {
+    await runPrimary(options, workers, where);
+    return;
+  }
+  if (worker !== undefined) {
+    options.worker = worker;
+    options.scheduler = worker === 1;
+    if (!audit.off) options.audit = new IpcAuditSink();
+  }
+  const starting = startTrent(options);
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -187,6 +217,13 @@ export async function serverCommand(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   const trent = await starting;
+  if (worker !== undefined) {
+    // Without its primary a worker cannot audit: stop rather than refuse every request.
+    process.on('disconnect', () => stop('primary gone'));
+    const message: WorkerMessage = { trent: 'listening', url: trent.url };
+    process.send?.(message);
+    return;
+  }
   const created = trent.bootstrap.created;
   if (created) {
     console.log(`Created account ${created.accountId} with root access key ${created.accessKeyId}.`);
@@ -195,6 +232,5 @@ export async function serverCommand(argv: string[]): Promise<void> {
       if (created.file) console.log(`Also written to ${created.file} (mode 0600, profile "trent").`);
     }
   }
-  const where = store === 'sqlite' ? `data in ${values['data-dir']}` : `store ${describePostgresUrl(store)}`;
   console.log(`Trent listening on ${trent.url} (${where})`);
 }

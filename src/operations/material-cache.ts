@@ -1,11 +1,14 @@
 /**
  * Unwrapped key material held in memory, bounded, least recently used out.
  * Material versions are immutable, so an entry is only ever wrong after the
- * key is deleted; `forgetKey` drops it then.
+ * key is deleted; `forgetKey` drops it then. Any change to a key seen on the
+ * change feed (from any process) also drops its entries, without wiping them:
+ * a request in flight may still be using the buffer.
  */
 import type { KeyMaterialRecord } from '../domain/key-model.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { RootKeyProvider } from '../ports/root-key.js';
+import type { Change } from '../ports/change-log.js';
 
 export function materialAad(m: { accountId: string; keyId: string; version: number }): Buffer {
   return Buffer.from(`trent:key-material:v1:${m.accountId}:${m.keyId}:${m.version}`, 'utf8');
@@ -52,6 +55,22 @@ export class MaterialCache {
 
   rememberRecord(record: KeyMaterialRecord, material: Buffer): void {
     this.remember(`${record.accountId}/${record.region}/${record.keyId}/${record.version}`, { material, materialId: record.materialId });
+  }
+
+  /** Change feed: a changed key's entries go (not wiped: a request in flight may hold them). */
+  changed(change: Change): void {
+    if (change.scope !== 'key') return;
+    const prefix = change.subject + '/';
+    for (const id of this.entries.keys()) if (id.startsWith(prefix)) this.entries.delete(id);
+  }
+
+  reset(): void {
+    this.entries.clear();
+  }
+
+  /** Entries held now. */
+  get size(): number {
+    return this.entries.size;
   }
 
   forgetKey(accountId: string, region: string, keyId: string): void {

@@ -1,6 +1,7 @@
 /** Every store the core uses, opened and closed together (one database). */
 import type { IdentityStore } from './identity-store.js';
 import type { KeyStore } from './key-store.js';
+import type { ChangeLog } from './change-log.js';
 
 /**
  * Small named values about the store itself (the root key check value).
@@ -23,6 +24,8 @@ export interface Stores {
    * or when the holder dies.
    */
   exclusively<T>(fn: () => Promise<T>): Promise<T>;
+  /** What changed, for dropping cached copies on every node and process sharing the store. */
+  changes: ChangeLog;
   /** A short description for logs: backend and driver, never credentials. */
   readonly description: string;
   close(): Promise<void>;

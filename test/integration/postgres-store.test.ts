@@ -21,6 +21,7 @@ import type { IamUser, ManagedPolicy } from '../../src/domain/iam/model.js';
 import type { AccessKeyRecord } from '../../src/ports/identity-store.js';
 import { storeContract } from '../helpers/store-contract.js';
 import { identityStoreContract } from '../helpers/identity-store-contract.js';
+import { changeLogContract } from '../helpers/change-log-contract.js';
 import { connectionsTo, createTestDatabase, dropAllTestDatabases, MAINTENANCE_SERVER, withMaintenance, type TestDatabase } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/trent.js';
 
@@ -43,6 +44,7 @@ const cleanup = async () => {
 };
 storeContract('PostgreSQL', open, cleanup);
 identityStoreContract('PostgreSQL', open, cleanup);
+changeLogContract('PostgreSQL', open, cleanup);
 
 /** Runs `fn` on a fresh database, dropped when it ends (any connection still open is ended). */
 async function withDatabase(fn: (db: TestDatabase) => Promise<void>, sql = ''): Promise<void> {

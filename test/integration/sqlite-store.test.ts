@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { openSqliteStores } from '../../src/adapters/store/sqlite/open-sqlite.js';
 import { storeContract } from '../helpers/store-contract.js';
 import { identityStoreContract } from '../helpers/identity-store-contract.js';
+import { changeLogContract } from '../helpers/change-log-contract.js';
 import { tempDir } from '../helpers/trent.js';
 import { openSqlite } from '../../src/adapters/store/sqlite/sqlite-driver.js';
 import { migrate } from '../../src/adapters/store/sqlite/migrate.js';
@@ -42,6 +43,7 @@ for (const driver of drivers) {
   const cleanup = async () => rmSync(dir, { recursive: true, force: true });
   storeContract(`SQLite via ${driver}`, open, cleanup);
   identityStoreContract(`SQLite via ${driver}`, open, cleanup);
+  changeLogContract(`SQLite via ${driver}`, open, cleanup);
 }
 
 describe('identity schema migration', () => {

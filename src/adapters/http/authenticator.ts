@@ -116,6 +116,9 @@ export function callerOf(found: ActiveCredential): Caller {
 export const DEV_DEFAULT_ACCOUNT = '000000000000';
 export const DEV_DEFAULT_REGION = 'us-east-1';
 
+/** Accounts remembered as existing by development mode (a bound on memory; forgetting one only costs an idempotent insert). */
+const KNOWN_ACCOUNTS_CAP = 10_000;
+
 /** Development mode: no signature checks. Never the default. */
 export class DevAuthenticator implements Authenticator {
   private readonly known = new Set<string>();
@@ -139,6 +142,7 @@ export class DevAuthenticator implements Authenticator {
     const accountId = /^\d{12}$/.test(accessKeyId) ? accessKeyId : DEV_DEFAULT_ACCOUNT;
     if (!this.known.has(accountId)) {
       await this.store.ensureAccount(accountId, this.clock.now());
+      if (this.known.size >= KNOWN_ACCOUNTS_CAP) this.known.clear();
       this.known.add(accountId);
     }
     return {

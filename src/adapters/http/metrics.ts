@@ -124,6 +124,8 @@ export class Metrics {
   /** Requests not performed because the trail was known to be unable to record them. */
   auditRefusals = 0;
   private readonly started = Date.now();
+  /** Worker number when the server runs several worker processes (0: a single process). */
+  worker = 0;
 
   /** One request, once answered. */
   request(service: string, operation: string, outcome: Outcome, seconds: number): void {
@@ -222,6 +224,8 @@ export class Metrics {
     w.family('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, in bytes.').sample('nodejs_heap_used_bytes', {}, mem.heapUsed);
     w.family('process_cpu_seconds_total', 'counter', 'User and system CPU time spent, in seconds.').sample('process_cpu_seconds_total', {}, (cpu.user + cpu.system) / 1e6);
     w.family('process_start_time_seconds', 'gauge', 'Start time of the process (Unix time).').sample('process_start_time_seconds', {}, Math.floor(this.started / 1000));
+    w.family('trent_process_info', 'gauge', 'The process that answered: its worker number (0 for a single process) and pid; every counter here is that process\'s own.')
+      .sample('trent_process_info', { worker: String(this.worker), pid: String(process.pid) }, 1);
     return w.text();
   }
 }

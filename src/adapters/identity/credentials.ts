@@ -3,14 +3,16 @@
  * root key, and the lookup SigV4 verification needs, for long-term keys
  * (AKIA...) and temporary session credentials (ASIA...). Lookups are cached in
  * memory, bounded, so the store and root key are consulted once per access
- * key; whoever deactivates or deletes a key or a principal calls `forget` /
- * `forgetPrincipal` so the change takes effect on the next request.
+ * key; whoever deactivates or deletes a key or a principal here calls
+ * `forget` / `forgetPrincipal` so the change takes effect on the next
+ * request, and the change feed carries it to every other process.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionRecord } from '../../domain/iam/model.js';
 import { formatUniqueId } from '../../domain/iam/names.js';
 import type { AccessKeyRecord, IdentityStore } from '../../ports/identity-store.js';
 import type { RootKeyProvider } from '../../ports/root-key.js';
+import type { Change } from '../../ports/change-log.js';
 
 export function generateAccessKeyId(prefix = 'AKIA'): string {
   return formatUniqueId(prefix, randomBytes(16), 16);
@@ -52,24 +54,48 @@ export function sessionTokenMatches(session: SessionRecord, token: string): bool
   return hash.length === session.tokenHash.length && timingSafeEqual(hash, session.tokenHash);
 }
 
+/**
+ * Verified-credential lookups, cached: least recently used out beyond
+ * `capacity` (10 000 entries). An entry is served only while `trusted()` says
+ * the change feed is current (see ChangeFollower); otherwise the store is
+ * read. A lookup that raced with an invalidation is not cached.
+ */
 export class CredentialLookup {
   private readonly cache = new Map<string, ActiveCredential>();
+  /** Bumped by every invalidation, so a lookup that straddles one is not cached. */
+  private epoch = 0;
 
   constructor(
     private readonly store: IdentityStore,
     private readonly rootKey: RootKeyProvider,
     private readonly capacity = 10_000,
+    private readonly trusted: () => boolean = () => true,
   ) {}
 
   /** The active long-term key or the (possibly expired) session with this id. */
   async find(accessKeyId: string): Promise<ActiveCredential | undefined> {
-    const hit = this.cache.get(accessKeyId);
-    if (hit) return hit;
+    const trusted = this.trusted();
+    if (trusted) {
+      const hit = this.cache.get(accessKeyId);
+      if (hit) {
+        this.cache.delete(accessKeyId);
+        this.cache.set(accessKeyId, hit);
+        return hit;
+      }
+    }
+    const epoch = this.epoch;
     const entry = (await this.findLongTerm(accessKeyId)) ?? (await this.findSession(accessKeyId));
     if (!entry) return undefined;
-    this.cache.set(accessKeyId, entry);
-    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value as string);
+    if (trusted && epoch === this.epoch) {
+      this.cache.set(accessKeyId, entry);
+      if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value as string);
+    }
     return entry;
+  }
+
+  /** Entries held now (for tests and metrics). */
+  get size(): number {
+    return this.cache.size;
   }
 
   private async findLongTerm(accessKeyId: string): Promise<ActiveCredential | undefined> {
@@ -89,15 +115,33 @@ export class CredentialLookup {
 
   /** Drops one access key (long-term or session) from the cache. */
   forget(accessKeyId: string): void {
+    this.epoch++;
     this.cache.delete(accessKeyId);
   }
 
   /** Drops every cached credential of a user or role (by unique id): its keys and sessions. */
   forgetPrincipal(principalId: string): void {
+    this.epoch++;
     for (const [id, entry] of this.cache) {
       const owner = entry.kind === 'session' ? entry.session.principalId : entry.record.userId;
       if (owner === principalId) this.cache.delete(id);
     }
+  }
+
+  /** Drops everything. */
+  forgetAll(): void {
+    this.epoch++;
+    this.cache.clear();
+  }
+
+  /** Applies the change feed: credential and principal changes drop their entries. */
+  changed(change: Change): void {
+    if (change.scope === 'credential') this.forget(change.subject);
+    else if (change.scope === 'principal') this.forgetPrincipal(change.subject);
+  }
+
+  reset(): void {
+    this.forgetAll();
   }
 }
 

@@ -8,6 +8,7 @@ import type { Stores } from '../../../ports/stores.js';
 import { PgDatabase, type PgPoolOptions } from './pg-database.js';
 import { PgKeyStore } from './pg-key-store.js';
 import { PgIdentityStore } from './pg-identity-store.js';
+import { PgChangeLog } from './pg-change-log.js';
 import { migratePostgres } from './pg-migrate.js';
 import { PgSettings, withStartupLock } from './pg-settings.js';
 import { describePostgresUrl } from './pg-url.js';
@@ -29,6 +30,7 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     identity: new PgIdentityStore(db),
     settings: new PgSettings(db),
     exclusively: (fn) => withStartupLock(db, fn),
+    changes: new PgChangeLog(db),
     description: `${where} (pg, pool of ${options.maxConnections ?? 10})`,
     close: () => db.close(),
   };

@@ -14,6 +14,7 @@ import type pg from 'pg';
 import { PG_KEY_MIGRATIONS } from './pg-key-migrations.js';
 import { PG_IDENTITY_MIGRATIONS } from './pg-identity-migrations.js';
 import { PG_SETTINGS_MIGRATIONS } from './pg-settings.js';
+import { PG_CHANGE_MIGRATIONS } from './pg-change-migrations.js';
 import { holdConnection } from './pg-database.js';
 
 export interface SchemaComponent {
@@ -26,6 +27,8 @@ export const PG_SCHEMA: readonly SchemaComponent[] = [
   { component: 'keys', steps: PG_KEY_MIGRATIONS },
   { component: 'identity', steps: PG_IDENTITY_MIGRATIONS },
   { component: 'settings', steps: PG_SETTINGS_MIGRATIONS },
+  // Its triggers watch the tables above.
+  { component: 'changes', steps: PG_CHANGE_MIGRATIONS },
 ];
 
 /** Key of the advisory lock that serialises migrations in one database ('trentsch'). */

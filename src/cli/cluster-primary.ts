@@ -1,0 +1,102 @@
+/**
+ * `trent server --workers N` (N > 1): the primary process prepares the node
+ * once (store migrated, root key and first account created, audit trail
+ * opened), then forks N workers that share one listener (node:cluster, the
+ * primary hands out connections round-robin). Only worker 1 runs the
+ * scheduler (deletion sweep, session clean-up, change-feed pruning); the
+ * primary alone writes the audit trail, for every worker (ipc-sink.ts).
+ *
+ * A worker that exits unexpectedly is replaced (same number, so a new worker
+ * 1 takes the scheduler over); one that fails before it ever listened stops
+ * the whole server instead of looping. SIGTERM or SIGINT: every worker
+ * finishes its requests in flight and exits, then the trail is sealed.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { prepareTrent, type TrentOptions } from '../main.js';
+import { serveAuditTo } from '../adapters/audit/ipc-sink.js';
+import { jsonLogger } from '../adapters/logger.js';
+
+/** How long the workers may take to drain before they are killed. */
+const DRAIN_TIMEOUT_MS = 60_000;
+const RESTART_DELAY_MS = 500;
+
+export const WORKER_ENV = 'TRENT_WORKER';
+
+export interface WorkerMessage {
+  trent: 'listening';
+  url: string;
+}
+
+export async function runPrimary(options: TrentOptions, workers: number, where: string): Promise<void> {
+  const logger = options.logger ?? jsonLogger();
+  const prepared = await prepareTrent(options);
+  const created = prepared.bootstrap.created;
+  if (created) {
+    console.log(`Created account ${created.accountId} with root access key ${created.accessKeyId}.`);
+    if (created.source === 'generated') {
+      console.log(`Secret access key (shown once): ${created.secretAccessKey}`);
+      if (created.file) console.log(`Also written to ${created.file} (mode 0600, profile "trent").`);
+    }
+  }
+  const slots = new Map<number, Worker>();
+  const listened = new Set<number>();
+  let announced = false;
+  let stopping = false;
+  let exitCode = 0;
+
+  const finish = async () => {
+    try {
+      await prepared.audit?.close();
+    } catch (e) {
+      logger.error('closing the audit trail failed', { error: String(e) });
+      exitCode = 1;
+    }
+    process.exit(exitCode);
+  };
+
+  const stop = (signal: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    process.stderr.write(`${signal}: finishing in-flight requests in ${slots.size} workers and shutting down\n`);
+    if (slots.size === 0) void finish();
+    for (const w of slots.values()) w.process.kill('SIGTERM');
+    setTimeout(() => {
+      for (const w of slots.values()) w.process.kill('SIGKILL');
+    }, DRAIN_TIMEOUT_MS).unref();
+  };
+
+  const fork = (index: number) => {
+    const worker = cluster.fork({ [WORKER_ENV]: String(index) });
+    slots.set(index, worker);
+    if (prepared.audit) serveAuditTo(worker, prepared.audit);
+    worker.on('message', (m: Partial<WorkerMessage> | null) => {
+      if (m?.trent !== 'listening') return;
+      listened.add(index);
+      if (!announced && listened.size === workers) {
+        announced = true;
+        console.log(`Trent listening on ${m.url} (${where}; ${workers} workers, primary pid ${process.pid})`);
+      }
+    });
+    worker.on('exit', (code, signal) => {
+      if (slots.get(index) === worker) slots.delete(index);
+      if (stopping) {
+        if (slots.size === 0) void finish();
+        return;
+      }
+      if (!listened.has(index)) {
+        logger.error('a worker failed to start; stopping', { worker: index, code, signal });
+        stop('worker start-up failure', 1);
+        return;
+      }
+      logger.error('a worker exited; starting a replacement', { worker: index, pid: worker.process.pid, code, signal });
+      setTimeout(() => {
+        if (!stopping) fork(index);
+      }, RESTART_DELAY_MS);
+    });
+  };
+
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  for (let i = 1; i <= workers; i++) fork(i);
+}
