@@ -27,6 +27,7 @@ import { AuditReader } from './adapters/audit/query.js';
 import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
 import { sweepDueDeletions } from './operations/deletion-sweeper.js';
+import { sweepExpiredImportedMaterial } from './operations/import/expire-imported-material.js';
 import type { Deps, KeyUsageHistory } from './operations/context.js';
 import type { AuditSink } from './ports/audit-sink.js';
 import type { KeyStore } from './ports/key-store.js';
@@ -193,6 +194,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
       metrics.schedulerRun('session-cleanup', false, Number(process.hrtime.bigint() - started) / 1e9, clock.now());
       logger.error('session cleanup failed', { error: String(e) });
     }
+    await sweepExpiredImportedMaterial(deps).catch((e) => logger.error('imported key material expiry failed', { error: String(e) }));
     const sweepStarted = process.hrtime.bigint();
     try {
       const deleted = await sweepDueDeletions(deps);
