@@ -33,6 +33,7 @@ import type { QuotaPolicy } from './domain/request-quotas.js';
 import { ChangeFollower } from './adapters/store/changes/change-follower.js';
 import { CHANGE_RETENTION_MS } from './adapters/store/changes/published-changes.js';
 import { sweepDueDeletions } from './operations/deletion-sweeper.js';
+import { sweepExpiredImportedMaterial } from './operations/import/expire-imported-material.js';
 import type { Deps, KeyUsageHistory } from './operations/context.js';
 import type { AuditSink } from './ports/audit-sink.js';
 import type { KeyStore } from './ports/key-store.js';
@@ -279,6 +280,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     } catch (e) {
       logger.warn('pruning the change feed failed', { error: String(e) });
     }
+    await sweepExpiredImportedMaterial(deps).catch((e) => logger.error('imported key material expiry failed', { error: String(e) }));
     const sweepStarted = process.hrtime.bigint();
     try {
       const deleted = await sweepDueDeletions(deps);

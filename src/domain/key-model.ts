@@ -32,10 +32,21 @@ export interface KeyRecord {
   multiRegion: boolean;
   policy: string;
   tags: Tag[];
-  /** Version of the key material that new ciphertext uses. */
+  /**
+   * Version of the key material that new ciphertext uses. Keys of origin
+   * EXTERNAL hold no material until it is imported (state PendingImport).
+   */
   currentMaterialVersion: number;
-  /** Material id of that version, as DescribeKey reports it. */
+  /**
+   * Material id of that version, as DescribeKey reports it. Empty for an
+   * EXTERNAL key before its first import; kept after the imported material
+   * is deleted or expires, so only the same material can be reimported.
+   */
   currentMaterialId: string;
+  /** EXTERNAL keys while their material is present: whether it expires. */
+  expirationModel?: 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+  /** Epoch milliseconds at which imported material expires (KEY_MATERIAL_EXPIRES); stores index it. */
+  validTo?: number;
   /**
    * Asymmetric keys: the public key, SubjectPublicKeyInfo DER in base64, so
    * GetPublicKey and Verify need not unwrap the private key. Absent for

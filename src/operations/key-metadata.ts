@@ -40,6 +40,8 @@ export function keyMetadata(key: KeyRecord): Record<string, unknown> {
     Origin: key.origin,
     KeyManager: 'CUSTOMER',
   };
+  if (key.validTo !== undefined) metadata.ValidTo = toEpochSeconds(key.validTo);
+  if (key.expirationModel !== undefined) metadata.ExpirationModel = key.expirationModel;
   const cmkSpec = customerMasterKeySpec(key.keySpec);
   if (cmkSpec !== undefined) metadata.CustomerMasterKeySpec = cmkSpec;
   metadata.KeySpec = key.keySpec;
@@ -51,6 +53,7 @@ export function keyMetadata(key: KeyRecord): Record<string, unknown> {
   }
   // AWS reports CurrentKeyMaterialId only for symmetric encryption keys (the
   // keys that rotate); HMAC and asymmetric keys omit it (recorded responses).
-  if (key.keySpec === 'SYMMETRIC_DEFAULT') metadata.CurrentKeyMaterialId = key.currentMaterialId;
+  // EXTERNAL keys have none before their first import.
+  if (key.keySpec === 'SYMMETRIC_DEFAULT' && key.currentMaterialId !== '') metadata.CurrentKeyMaterialId = key.currentMaterialId;
   return metadata;
 }

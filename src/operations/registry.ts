@@ -15,6 +15,9 @@ import { getKeyLastUsage } from './key-last-usage.js';
 import { getKeyPolicy, listKeyPolicies, putKeyPolicy } from './key-policy.js';
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from './grants.js';
 import { createKey } from './keys/create-key.js';
+import { deleteImportedKeyMaterial } from './import/delete-imported-key-material.js';
+import { getParametersForImport } from './import/get-parameters-for-import.js';
+import { importKeyMaterial } from './import/import-key-material.js';
 import { cancelKeyDeletion, disableKey, enableKey, scheduleKeyDeletion, updateKeyDescription } from './keys/key-lifecycle.js';
 import { describeKey, listKeys } from './keys/key-queries.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
@@ -26,6 +29,7 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   CreateKey: createKey,
   Decrypt: decrypt,
   DeleteAlias: deleteAlias,
+  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
   DeriveSharedSecret: deriveSharedSecretHandler,
   DescribeKey: describeKey,
   DisableKey: disableKey,
@@ -39,7 +43,9 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   GenerateRandom: generateRandom,
   GetKeyLastUsage: getKeyLastUsage,
   GetKeyPolicy: getKeyPolicy,
+  GetParametersForImport: getParametersForImport,
   GetPublicKey: getPublicKey,
+  ImportKeyMaterial: importKeyMaterial,
   ListAliases: listAliases,
   ListGrants: listGrants,
   ListKeyPolicies: listKeyPolicies,

@@ -13,7 +13,8 @@ export interface Page<T> {
 }
 
 export interface KeyStore {
-  createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void>;
+  /** Creates a key with its first material, or without any (origin EXTERNAL, PendingImport). */
+  createKey(key: KeyRecord, material?: KeyMaterialRecord): Promise<void>;
   getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined>;
   /**
    * Replaces a key record if its stored revision is `key.revision - 1`.
@@ -28,6 +29,20 @@ export interface KeyStore {
   listKeys(accountId: string, region: string, after: string | undefined, limit: number): Promise<Page<KeyRecord>>;
   /** Keys in PendingDeletion whose deletion date is at or before `now`, in any account or region. */
   keysDueForDeletion(now: number, limit: number): Promise<KeyRecord[]>;
+  /**
+   * Imports key material: replaces the key record as updateKey does and, in
+   * the same transaction, stores `material` at its version (replacing a row
+   * of that version). Returns false (and changes nothing) on a stale revision.
+   */
+  putImportedMaterial(key: KeyRecord, material: KeyMaterialRecord): Promise<boolean>;
+  /**
+   * Deletes imported key material: replaces the key record as updateKey does
+   * and, in the same transaction, removes the material of `version`.
+   * Returns false (and changes nothing) on a stale revision.
+   */
+  deleteImportedMaterial(key: KeyRecord, version: number): Promise<boolean>;
+  /** Keys whose `validTo` is at or before `now`, soonest first, in any account or region. */
+  keysWithExpiredMaterial(now: number, limit: number): Promise<KeyRecord[]>;
   getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined>;
 
   /** Returns false when an alias of that name already exists. */

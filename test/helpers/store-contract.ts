@@ -134,6 +134,51 @@ export function storeContract(name: string, open: () => Promise<Stores>, cleanup
       assert.ok(await store.getKey(later.accountId, later.region, later.keyId));
     });
 
+    it('imported material: a key without material, put and delete with the record, compare-and-set', async () => {
+      const k = key({ origin: 'EXTERNAL', state: 'PendingImport', currentMaterialId: '' });
+      await store.createKey(k);
+      assert.deepEqual(await store.getKey(k.accountId, k.region, k.keyId), k);
+      assert.equal(await store.getMaterial(k.accountId, k.region, k.keyId, 1), undefined);
+
+      const imported: KeyRecord = { ...k, state: 'Enabled', currentMaterialId: 'c'.repeat(64), expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', revision: 2 };
+      const m = { ...material(k), materialId: 'c'.repeat(64) };
+      assert.equal(await store.putImportedMaterial({ ...imported, revision: 5 }, m), false);
+      assert.equal(await store.getMaterial(k.accountId, k.region, k.keyId, 1), undefined, 'a stale revision stores no material');
+      assert.equal(await store.putImportedMaterial(imported, m), true);
+      assert.deepEqual(await store.getKey(k.accountId, k.region, k.keyId), imported);
+      assert.deepEqual(await store.getMaterial(k.accountId, k.region, k.keyId, 1), m);
+
+      // Reimport replaces the row of that version.
+      const again = { ...imported, revision: 3 };
+      const m2 = { ...m, wrapped: Buffer.from([7, 7]), createdAt: 9 };
+      assert.equal(await store.putImportedMaterial(again, m2), true);
+      assert.deepEqual(await store.getMaterial(k.accountId, k.region, k.keyId, 1), m2);
+
+      const deleted: KeyRecord = { ...again, state: 'PendingImport', revision: 4 };
+      delete deleted.expirationModel;
+      assert.equal(await store.deleteImportedMaterial({ ...deleted, revision: 9 }, 1), false);
+      assert.ok(await store.getMaterial(k.accountId, k.region, k.keyId, 1), 'a stale revision deletes nothing');
+      assert.equal(await store.deleteImportedMaterial(deleted, 1), true);
+      assert.deepEqual(await store.getKey(k.accountId, k.region, k.keyId), deleted);
+      assert.equal(await store.getMaterial(k.accountId, k.region, k.keyId, 1), undefined);
+    });
+
+    it('imported material: keys whose material expired are listed soonest first, by their validTo', async () => {
+      const soon = key({ origin: 'EXTERNAL', validTo: 100, expirationModel: 'KEY_MATERIAL_EXPIRES' });
+      const sooner = key({ origin: 'EXTERNAL', validTo: 50, expirationModel: 'KEY_MATERIAL_EXPIRES' });
+      const later = key({ origin: 'EXTERNAL', validTo: 300, expirationModel: 'KEY_MATERIAL_EXPIRES' });
+      const never = key({ origin: 'EXTERNAL', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
+      for (const k of [soon, sooner, later, never]) await store.createKey(k, material(k));
+      assert.deepEqual((await store.keysWithExpiredMaterial(200, 10)).map((k) => k.keyId), [sooner.keyId, soon.keyId]);
+      assert.deepEqual((await store.keysWithExpiredMaterial(200, 1)).map((k) => k.keyId), [sooner.keyId]);
+      // The due column follows the record through updateKey and deleteImportedMaterial.
+      assert.equal(await store.updateKey({ ...later, validTo: 150, revision: 2 }), true);
+      const cleared: KeyRecord = { ...soon, state: 'PendingImport', revision: 2 };
+      delete cleared.validTo;
+      assert.equal(await store.deleteImportedMaterial(cleared, 1), true);
+      assert.deepEqual((await store.keysWithExpiredMaterial(200, 10)).map((k) => k.keyId), [sooner.keyId, later.keyId]);
+    });
+
     it('aliases: unique per account and region, update, delete, list by key with paging', async () => {
       const a = key();
       const b = key();

@@ -35,6 +35,7 @@ export interface KmsRequestFacts {
   dataKeyPairSpec?: string;
   rotationPeriodInDays?: number;
   wrappingAlgorithm?: string;
+  wrappingKeySpec?: string;
   expirationModel?: string;
   validTo?: number;
   /** Set when a trusted service integration makes the call (kms:ViaService). */
@@ -79,6 +80,7 @@ export function kmsConditionKeys({ ctx, now, key, resourceAliases, facts = {} }:
     'kms:DataKeyPairSpec': facts.dataKeyPairSpec,
     'kms:RotationPeriodInDays': facts.rotationPeriodInDays,
     'kms:WrappingAlgorithm': facts.wrappingAlgorithm,
+    'kms:WrappingKeySpec': facts.wrappingKeySpec,
     'kms:ExpirationModel': facts.expirationModel,
     'kms:ValidTo': facts.validTo,
     'kms:KeySpec': key?.keySpec ?? facts.keySpec,

@@ -1,4 +1,8 @@
-/** CreateKey: a new customer managed key with generated material, of any supported key spec. */
+/**
+ * CreateKey: a new customer managed key with generated material, of any
+ * supported key spec; or, with Origin EXTERNAL, a key without material
+ * (PendingImport) for the key specs that take imported material.
+ */
 import { err } from '../../domain/errors.js';
 import { formatKeyId } from '../../domain/key-ids.js';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../../domain/key-model.js';
@@ -19,6 +23,7 @@ import { checkRequestTags } from '../../domain/tags.js';
 import type { Deps, Handler } from '../context.js';
 import { keyMetadata } from '../key-metadata.js';
 import { materialAad } from '../material-cache.js';
+import { importSupported } from '../import/import-rules.js';
 
 /**
  * The key spec and usage of a CreateKey request, checked as AWS checks them.
@@ -58,7 +63,10 @@ export const createKey: Handler = async (input, ctx, deps) => {
   if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined || origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {
     throw err.unsupported('Custom key stores are not supported by this server.');
   }
-  if (origin !== 'AWS_KMS') throw err.unsupported(`Origin ${origin} is not supported by this server yet.`);
+  if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') throw err.unsupported(`Origin ${origin} is not supported by this server yet.`);
+  if (origin === 'EXTERNAL' && !importSupported(keySpec)) {
+    throw err.unsupported(`KeySpec ${keySpec} is not supported for Origin EXTERNAL.`);
+  }
   if (input.MultiRegion === true) throw err.unsupported('Multi-Region keys are not supported by this server yet.');
 
   const tags: Tag[] = input.Tags ?? [];
@@ -73,6 +81,27 @@ export const createKey: Handler = async (input, ctx, deps) => {
   if (input.Policy !== undefined) {
     await acceptKeyPolicy(input.Policy, ctx.caller.accountId, keyArn(ctx.region, ctx.caller.accountId, keyId), bypass, ctx, deps);
   }
+  const key: KeyRecord = {
+    accountId: ctx.caller.accountId,
+    region: ctx.region,
+    keyId,
+    createdAt: now,
+    description: input.Description ?? '',
+    keySpec,
+    keyUsage,
+    origin,
+    state: origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
+    multiRegion: false,
+    policy: input.Policy ?? defaultKeyPolicy(ctx.caller.accountId),
+    tags,
+    currentMaterialVersion: origin === 'EXTERNAL' ? 0 : 1,
+    currentMaterialId: '',
+    revision: 1,
+  };
+  if (origin === 'EXTERNAL') {
+    await deps.store.createKey(key);
+    return { KeyMetadata: keyMetadata(key) };
+  }
   const { material, publicKey } = await newMaterial(keySpec, deps);
   const materialRecord: KeyMaterialRecord = {
     accountId: ctx.caller.accountId,
@@ -84,23 +113,7 @@ export const createKey: Handler = async (input, ctx, deps) => {
     createdAt: now,
   };
   materialRecord.wrapped = await deps.rootKey.wrap(material, materialAad(materialRecord));
-  const key: KeyRecord = {
-    accountId: ctx.caller.accountId,
-    region: ctx.region,
-    keyId,
-    createdAt: now,
-    description: input.Description ?? '',
-    keySpec,
-    keyUsage,
-    origin,
-    state: 'Enabled',
-    multiRegion: false,
-    policy: input.Policy ?? defaultKeyPolicy(ctx.caller.accountId),
-    tags,
-    currentMaterialVersion: 1,
-    currentMaterialId: materialRecord.materialId,
-    revision: 1,
-  };
+  key.currentMaterialId = materialRecord.materialId;
   if (publicKey !== undefined) key.publicKey = publicKey.toString('base64');
   await deps.store.createKey(key, materialRecord);
   deps.materials.rememberRecord(materialRecord, material);

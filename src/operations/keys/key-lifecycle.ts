@@ -70,7 +70,8 @@ export const cancelKeyDeletion: Handler = async (input, ctx, deps) => {
   await authorizeKeyAction(deps, ctx, { action: 'CancelKeyDeletion', key, arn });
   await mutateKey(key, deps, (k) => {
     if (k.state !== 'PendingDeletion') throw err.invalidState(`${arn} is not pending deletion.`);
-    k.state = 'Disabled';
+    // A key of origin EXTERNAL whose material was deleted or expired meanwhile awaits reimport.
+    k.state = k.origin === 'EXTERNAL' && k.expirationModel === undefined ? 'PendingImport' : 'Disabled';
     delete k.deletionDate;
     delete k.pendingWindowDays;
     return k;

@@ -18,11 +18,25 @@ const Q = {
   // One statement, so the key and its first material are created together or not at all.
   createKey: s(
     'key_create',
-    'WITH k AS (INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7)) ' +
-      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $8, $9, $10, $11)',
+    'WITH k AS (INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)) ' +
+      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $9, $10, $11, $12)',
+  ),
+  createKeyWithoutMaterial: s(
+    'key_create_empty',
+    'INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+  ),
+  upsertMaterial: s(
+    'material_upsert',
+    'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ' +
+      'ON CONFLICT (account_id, region, key_id, version) DO UPDATE SET material_id = excluded.material_id, wrapped = excluded.wrapped, created_at = excluded.created_at',
+  ),
+  deleteMaterial: s('material_delete', `DELETE FROM key_materials WHERE ${KEY} AND version = $4`),
+  materialExpired: s(
+    'key_material_expired',
+    'SELECT record FROM keys WHERE valid_to IS NOT NULL AND valid_to <= $1 ORDER BY valid_to, account_id, region, key_id LIMIT $2',
   ),
   getKey: s('key_get', `SELECT record FROM keys WHERE ${KEY}`),
-  updateKey: s('key_update', `UPDATE keys SET state = $4, deletion_date = $5, revision = $6, record = $7 WHERE ${KEY} AND revision = $8`),
+  updateKey: s('key_update', `UPDATE keys SET state = $4, deletion_date = $5, valid_to = $6, revision = $7, record = $8 WHERE ${KEY} AND revision = $9`),
   deleteDueKey: s('key_delete_due', `DELETE FROM keys WHERE ${KEY} AND state = 'PendingDeletion' AND deletion_date <= $4`),
   deleteMaterials: s('key_delete_materials', `DELETE FROM key_materials WHERE ${KEY}`),
   deleteAliasesOfKey: s('key_delete_aliases', 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3'),
@@ -66,15 +80,24 @@ const Q = {
   deleteGrant: s('grant_delete', `DELETE FROM grants WHERE ${KEY} AND grant_id = $4`),
 };
 
+/** Parameters of Q.updateKey: the compare-and-set of a key record on its previous revision. */
+function updateParams(key: KeyRecord): unknown[] {
+  return [
+    key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, key.revision, JSON.stringify(key), key.revision - 1,
+  ];
+}
+
 export class PgKeyStore implements KeyStore {
   /** `db` is shared with the other PostgreSQL stores of the same database; see open-postgres.ts. */
   constructor(private readonly db: PgDatabase) {}
 
-  async createKey(key: KeyRecord, m: KeyMaterialRecord): Promise<void> {
-    await this.db.run(Q.createKey, [
-      key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key),
-      m.version, m.materialId, m.wrapped, m.createdAt,
-    ]);
+  async createKey(key: KeyRecord, m?: KeyMaterialRecord): Promise<void> {
+    const row = [key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, key.revision, JSON.stringify(key)];
+    if (!m) {
+      await this.db.run(Q.createKeyWithoutMaterial, row);
+      return;
+    }
+    await this.db.run(Q.createKey, [...row, m.version, m.materialId, m.wrapped, m.createdAt]);
   }
 
   async getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined> {
@@ -83,10 +106,27 @@ export class PgKeyStore implements KeyStore {
   }
 
   async updateKey(key: KeyRecord): Promise<boolean> {
-    const { rowCount } = await this.db.run(Q.updateKey, [
-      key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key), key.revision - 1,
-    ]);
-    return rowCount === 1;
+    return (await this.db.run(Q.updateKey, updateParams(key))).rowCount === 1;
+  }
+
+  async putImportedMaterial(key: KeyRecord, m: KeyMaterialRecord): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if ((await tx.run(Q.updateKey, updateParams(key))).rowCount !== 1) return false;
+      await tx.run(Q.upsertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt]);
+      return true;
+    });
+  }
+
+  async deleteImportedMaterial(key: KeyRecord, version: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if ((await tx.run(Q.updateKey, updateParams(key))).rowCount !== 1) return false;
+      await tx.run(Q.deleteMaterial, [key.accountId, key.region, key.keyId, version]);
+      return true;
+    });
+  }
+
+  async keysWithExpiredMaterial(now: number, limit: number): Promise<KeyRecord[]> {
+    return (await this.db.run(Q.materialExpired, [now, limit])).rows.map((r) => recordOf<KeyRecord>(r));
   }
 
   async deleteKeyIfDue(accountId: string, region: string, keyId: string, now: number): Promise<boolean> {

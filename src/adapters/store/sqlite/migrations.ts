@@ -48,4 +48,9 @@ export const KEY_MIGRATIONS: readonly string[] = [
   CREATE INDEX grants_by_id ON grants(grant_id);
   CREATE INDEX grants_by_retiring_principal ON grants(account_id, region, retiring_principal);
   `,
+  // Imported key material: the expiry of a key's material, for the expiry sweep.
+  `
+  ALTER TABLE keys ADD COLUMN valid_to INTEGER;
+  CREATE INDEX keys_material_expiry ON keys(valid_to) WHERE valid_to IS NOT NULL;
+  `,
 ];

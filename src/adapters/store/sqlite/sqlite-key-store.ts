@@ -21,10 +21,10 @@ export class SqliteKeyStore implements KeyStore {
     this.q = prepareStatements(this.db);
   }
 
-  async createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void> {
+  async createKey(key: KeyRecord, material?: KeyMaterialRecord): Promise<void> {
     this.db.transaction(() => {
-      this.q.insertKey.run(key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key));
-      this.insertMaterial(material);
+      this.q.insertKey.run(key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, key.revision, JSON.stringify(key));
+      if (material) this.insertMaterial(material);
     });
   }
 
@@ -38,8 +38,34 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async updateKey(key: KeyRecord): Promise<boolean> {
-    const info = this.q.updateKey.run(key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key), key.accountId, key.region, key.keyId, key.revision - 1);
+    return this.replaceKey(key);
+  }
+
+  private replaceKey(key: KeyRecord): boolean {
+    const info = this.q.updateKey.run(
+      key.state, key.deletionDate ?? null, key.validTo ?? null, key.revision, JSON.stringify(key), key.accountId, key.region, key.keyId, key.revision - 1,
+    );
     return info.changes === 1;
+  }
+
+  async putImportedMaterial(key: KeyRecord, m: KeyMaterialRecord): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.replaceKey(key)) return false;
+      this.q.upsertMaterial.run(m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt);
+      return true;
+    });
+  }
+
+  async deleteImportedMaterial(key: KeyRecord, version: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.replaceKey(key)) return false;
+      this.q.deleteMaterial.run(key.accountId, key.region, key.keyId, version);
+      return true;
+    });
+  }
+
+  async keysWithExpiredMaterial(now: number, limit: number): Promise<KeyRecord[]> {
+    return (this.q.materialExpired.all(now, limit) as Row[]).map(recordOf<KeyRecord>);
   }
 
   async deleteKeyIfDue(accountId: string, region: string, keyId: string, now: number): Promise<boolean> {
@@ -141,11 +167,19 @@ export class SqliteKeyStore implements KeyStore {
 
 function prepareStatements(db: SqlDatabase) {
   return {
-    insertKey: db.prepare('INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertKey: db.prepare(
+      'INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     getKey: db.prepare('SELECT record FROM keys WHERE account_id = ? AND region = ? AND key_id = ?'),
     updateKey: db.prepare(
-      'UPDATE keys SET state = ?, deletion_date = ?, revision = ?, record = ? WHERE account_id = ? AND region = ? AND key_id = ? AND revision = ?',
+      'UPDATE keys SET state = ?, deletion_date = ?, valid_to = ?, revision = ?, record = ? WHERE account_id = ? AND region = ? AND key_id = ? AND revision = ?',
     ),
+    materialExpired: db.prepare('SELECT record FROM keys WHERE valid_to IS NOT NULL AND valid_to <= ? ORDER BY valid_to LIMIT ?'),
+    upsertMaterial: db.prepare(
+      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (account_id, region, key_id, version) DO UPDATE SET material_id = excluded.material_id, wrapped = excluded.wrapped, created_at = excluded.created_at',
+    ),
+    deleteMaterial: db.prepare('DELETE FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? AND version = ?'),
     deleteDueKey: db.prepare(
       "DELETE FROM keys WHERE account_id = ? AND region = ? AND key_id = ? AND state = 'PendingDeletion' AND deletion_date <= ?",
     ),
