@@ -30,6 +30,12 @@ export interface KeyRecord {
   deletionDate?: number;
   pendingWindowDays?: number;
   multiRegion: boolean;
+  /**
+   * Multi-Region keys: the region of the primary key. Every region's record
+   * of the key carries it; the key in that region is the PRIMARY, the others
+   * REPLICA keys. Absent for single-Region keys.
+   */
+  primaryRegion?: string;
   policy: string;
   tags: Tag[];
   /** Version of the key material that new ciphertext uses. */

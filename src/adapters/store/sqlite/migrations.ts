@@ -48,4 +48,8 @@ export const KEY_MIGRATIONS: readonly string[] = [
   CREATE INDEX grants_by_id ON grants(grant_id);
   CREATE INDEX grants_by_retiring_principal ON grants(account_id, region, retiring_principal);
   `,
+  // multi-Region keys: the regions of a key found by (account, key id).
+  `
+  CREATE INDEX keys_by_account_key ON keys(account_id, key_id, region);
+  `,
 ];
