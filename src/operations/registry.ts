@@ -17,6 +17,8 @@ import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant 
 import { createKey } from './keys/create-key.js';
 import { cancelKeyDeletion, disableKey, enableKey, scheduleKeyDeletion, updateKeyDescription } from './keys/key-lifecycle.js';
 import { describeKey, listKeys } from './keys/key-queries.js';
+import { replicateKey } from './multi-region/replicate-key.js';
+import { updatePrimaryRegion } from './multi-region/update-primary-region.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
 
 export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
@@ -48,6 +50,7 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   ListRetirableGrants: listRetirableGrants,
   PutKeyPolicy: putKeyPolicy,
   ReEncrypt: reEncrypt,
+  ReplicateKey: replicateKey,
   RetireGrant: retireGrant,
   RevokeGrant: revokeGrant,
   ScheduleKeyDeletion: scheduleKeyDeletion,
@@ -56,6 +59,7 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   UntagResource: untagResource,
   UpdateAlias: updateAlias,
   UpdateKeyDescription: updateKeyDescription,
+  UpdatePrimaryRegion: updatePrimaryRegion,
   Verify: verifyHandler,
   VerifyMac: verifyMacHandler,
 };

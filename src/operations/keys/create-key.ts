@@ -17,7 +17,7 @@ import { authorizeAccountAction } from '../authorization/authorize.js';
 import { acceptKeyPolicy } from '../authorization/key-policy-document.js';
 import { checkRequestTags } from '../../domain/tags.js';
 import type { Deps, Handler } from '../context.js';
-import { keyMetadata } from '../key-metadata.js';
+import { describedMetadata } from '../multi-region/configuration.js';
 import { materialAad } from '../material-cache.js';
 
 /**
@@ -59,17 +59,17 @@ export const createKey: Handler = async (input, ctx, deps) => {
     throw err.unsupported('Custom key stores are not supported by this server.');
   }
   if (origin !== 'AWS_KMS') throw err.unsupported(`Origin ${origin} is not supported by this server yet.`);
-  if (input.MultiRegion === true) throw err.unsupported('Multi-Region keys are not supported by this server yet.');
+  const multiRegion = input.MultiRegion === true;
 
   const tags: Tag[] = input.Tags ?? [];
   const bypass = input.BypassPolicyLockoutSafetyCheck === true;
-  const facts = { keySpec, keyUsage, keyOrigin: origin, multiRegion: false, requestTags: input.Tags, bypassPolicyLockoutSafetyCheck: bypass };
+  const facts = { keySpec, keyUsage, keyOrigin: origin, multiRegion, requestTags: input.Tags, bypassPolicyLockoutSafetyCheck: bypass };
   await authorizeAccountAction(deps, ctx, 'CreateKey', '*', facts);
   if (input.Tags !== undefined) await authorizeAccountAction(deps, ctx, 'TagResource', '*', facts);
   checkRequestTags(tags);
 
   const now = deps.clock.now();
-  const keyId = formatKeyId(deps.random.bytes(16), false);
+  const keyId = formatKeyId(deps.random.bytes(16), multiRegion);
   if (input.Policy !== undefined) {
     await acceptKeyPolicy(input.Policy, ctx.caller.accountId, keyArn(ctx.region, ctx.caller.accountId, keyId), bypass, ctx, deps);
   }
@@ -94,7 +94,8 @@ export const createKey: Handler = async (input, ctx, deps) => {
     keyUsage,
     origin,
     state: 'Enabled',
-    multiRegion: false,
+    multiRegion,
+    ...(multiRegion ? { primaryRegion: ctx.region } : {}),
     policy: input.Policy ?? defaultKeyPolicy(ctx.caller.accountId),
     tags,
     currentMaterialVersion: 1,
@@ -104,5 +105,5 @@ export const createKey: Handler = async (input, ctx, deps) => {
   if (publicKey !== undefined) key.publicKey = publicKey.toString('base64');
   await deps.store.createKey(key, materialRecord);
   deps.materials.rememberRecord(materialRecord, material);
-  return { KeyMetadata: keyMetadata(key) };
+  return { KeyMetadata: await describedMetadata(key, deps) };
 };
