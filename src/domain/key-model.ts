@@ -36,6 +36,12 @@ export interface KeyRecord {
    * REPLICA keys. Absent for single-Region keys.
    */
   primaryRegion?: string;
+  /**
+   * Multi-Region keys: regions of this key served by other Trent deployments
+   * (replicas made through a replication peer, or the primary's region as a
+   * replica there learned it), as this region last learned them.
+   */
+  peerRegions?: string[];
   policy: string;
   tags: Tag[];
   /** Version of the key material that new ciphertext uses. */

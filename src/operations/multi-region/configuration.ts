@@ -26,6 +26,7 @@ export function configurationOf(key: KeyRecord, regions: KeyRecord[]): MultiRegi
   const regional = (region: string): RegionalKey => ({ Arn: keyArn(region, key.accountId, key.keyId), Region: region });
   const replicaRegions = new Set(regions.map((r) => r.region));
   replicaRegions.add(key.region);
+  for (const r of [key, ...regions]) for (const peer of r.peerRegions ?? []) replicaRegions.add(peer);
   replicaRegions.delete(primaryRegion);
   return {
     MultiRegionKeyType: multiRegionKeyType(key) ?? 'PRIMARY',

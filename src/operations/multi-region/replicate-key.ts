@@ -21,6 +21,7 @@ import { acceptKeyPolicy } from '../authorization/key-policy-document.js';
 import { noteKey, type Handler } from '../context.js';
 import { resolveKey } from '../key-resolver.js';
 import { describedMetadata } from './configuration.js';
+import { replicateToPeer } from './remote-replica.js';
 
 /** The state rules for replicating `key` (already known to be a primary). */
 export function assertReplicable(key: KeyRecord, arn: string): void {
@@ -74,6 +75,8 @@ export const replicateKey: Handler = async (input, ctx, deps) => {
   const replicaArn = keyArn(replicaRegion, primary.accountId, primary.keyId);
   if (input.Policy !== undefined) await acceptKeyPolicy(input.Policy, primary.accountId, replicaArn, bypass, replicaCtx, deps);
 
+  const peer = deps.replication?.peers.get(replicaRegion);
+  if (peer) return replicateToPeer(primary, peer, input, deps);
   const existing = await deps.store.getKey(primary.accountId, replicaRegion, primary.keyId);
   if (existing) throw alreadyReplicated(replicaArn);
   const now = deps.clock.now();
@@ -110,7 +113,7 @@ function alreadyReplicated(replicaArn: string) {
 /** The properties a primary shares with (and synchronises to) its replicas. */
 export function sharedProperties(primary: KeyRecord): Omit<KeyRecord, 'region' | 'createdAt' | 'description' | 'state' | 'policy' | 'tags' | 'revision'> {
   const {
-    region: _r, createdAt: _c, description: _d, state: _s, policy: _p, tags: _t, revision: _v, deletionDate: _dd, pendingWindowDays: _w,
+    region: _r, createdAt: _c, description: _d, state: _s, policy: _p, tags: _t, revision: _v, deletionDate: _dd, pendingWindowDays: _w, peerRegions: _pr,
     ...shared
   } = primary;
   return { ...shared, multiRegion: true, primaryRegion: primary.region };
