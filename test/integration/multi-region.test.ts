@@ -6,11 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   CancelKeyDeletionCommand,
   CreateAliasCommand,
   CreateKeyCommand,
   DecryptCommand,
+  DeriveSharedSecretCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
   EnableKeyCommand,
@@ -158,6 +160,21 @@ describe('multi-Region keys', () => {
     const mac = await kms[A].send(new GenerateMacCommand({ KeyId: hmac.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
     const verified = await kms[B].send(new VerifyMacCommand({ KeyId: hmac.KeyId, Message: message, Mac: mac.Mac, MacAlgorithm: 'HMAC_SHA_256' }));
     assert.equal(verified.MacValid, true);
+  });
+
+  it('Ed25519, ML-DSA and ECDH key agreement keys are multi-Region too: signatures verify and shared secrets agree across regions', async () => {
+    for (const [spec, algorithm, type] of [['ECC_NIST_EDWARDS25519', 'ED25519_SHA_512', 'RAW'], ['ML_DSA_44', 'ML_DSA_SHAKE_256', 'RAW']] as const) {
+      const k = await primary({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' });
+      await replicate(k.KeyId!, B);
+      const sig = await kms[A].send(new SignCommand({ KeyId: k.KeyId, Message: Buffer.from('m'), MessageType: type, SigningAlgorithm: algorithm }));
+      const ok = await kms[B].send(new VerifyCommand({ KeyId: k.KeyId, Message: Buffer.from('m'), MessageType: type, Signature: sig.Signature, SigningAlgorithm: algorithm }));
+      assert.equal(ok.SignatureValid, true, spec);
+    }
+    const ecdh = await primary({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'KEY_AGREEMENT' });
+    await replicate(ecdh.KeyId!, B);
+    const peer = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' });
+    const secrets = await Promise.all([A, B].map((r) => kms[r].send(new DeriveSharedSecretCommand({ KeyId: ecdh.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer }))));
+    assert.deepEqual(Buffer.from(secrets[0].SharedSecret!), Buffer.from(secrets[1].SharedSecret!));
   });
 
   it('ReplicateKey errors: replica, single-Region key, existing replica, same region, other partition, primary disabled or pending deletion', async () => {
