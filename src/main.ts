@@ -8,7 +8,8 @@ import { openSqliteStores } from './adapters/store/sqlite/open-sqlite.js';
 import { openPostgresStores } from './adapters/store/postgres/open-postgres.js';
 import { isPostgresUrl } from './adapters/store/postgres/pg-url.js';
 import type { Stores } from './ports/stores.js';
-import { loadLocalRootKey } from './adapters/rootkey/local-root-key.js';
+import { loadLocalRootKey, type LocalRootKey } from './adapters/rootkey/local-root-key.js';
+import { checkRootKey, storeInitialised } from './adapters/rootkey/root-key-check.js';
 import { CredentialLookup } from './adapters/identity/credentials.js';
 import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
 import { DevAuthenticator, SigV4Authenticator, type Authenticator } from './adapters/http/authenticator.js';
@@ -26,6 +27,8 @@ import { trailDirOf } from './adapters/audit/layout.js';
 import { AuditReader } from './adapters/audit/query.js';
 import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
+import { RequestLimiter } from './operations/request-limiter.js';
+import type { QuotaPolicy } from './domain/request-quotas.js';
 import { sweepDueDeletions } from './operations/deletion-sweeper.js';
 import type { Deps, KeyUsageHistory } from './operations/context.js';
 import type { AuditSink } from './ports/audit-sink.js';
@@ -70,6 +73,10 @@ export interface TrentOptions {
   auditSigningAlgorithm?: SignatureAlgorithm;
   /** One structured log line per request (operation, status, latency, principal). Default off. */
   accessLog?: boolean;
+  /** Request quotas to enforce (AWS_QUOTA_POLICY, or one read from a file); absent: none (the default). */
+  quotas?: QuotaPolicy;
+  /** The clock request quotas refill by; default the system clock (never the lifecycle clock tests move by days). */
+  quotaClock?: Clock;
 }
 
 export interface Trent {
@@ -101,11 +108,18 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const logger = options.logger ?? jsonLogger();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const stores = await openStores(options, logger);
-  let rootKey;
+  let rootKey: LocalRootKey;
+  let bootstrap: BootstrapResult;
   try {
-    // On a shared store only the first node may generate the root key; the others must be given it.
-    const shared = options.store !== undefined && options.store !== 'sqlite';
-    rootKey = loadLocalRootKey(options.dataDir, env, { mayCreate: !shared || (await stores.identity.countAccounts()) === 0 });
+    // One node at a time: only the first start of a store generates a root key and bootstraps the first account.
+    ({ rootKey, bootstrap } = await stores.exclusively(async () => {
+      // A store that was started before must be given its root key, never a new one.
+      const mayCreate = !(await storeInitialised(stores.settings, stores.identity));
+      const key = loadLocalRootKey(options.dataDir, env, { mayCreate });
+      const check = await checkRootKey(stores.settings, stores.identity, key);
+      if (check === 'created') logger.info('root key check value recorded in the store');
+      return { rootKey: key, bootstrap: await bootstrapIdentity(stores.identity, key, env, options.dataDir, clock.now()) };
+    }));
   } catch (e) {
     await stores.close();
     throw e;
@@ -135,9 +149,9 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     },
     ...(sink ? { audit: sink } : {}),
     keyUsage: keyUsageHistory(reader),
+    ...(options.quotas ? { quotas: new RequestLimiter(options.quotas, options.quotaClock ?? systemClock) } : {}),
   };
   logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
-  const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, clock.now());
   const credentials = new CredentialLookup(stores.identity, rootKey);
   const authenticator: Authenticator = options.dev
     ? new DevAuthenticator(stores.identity, clock)
@@ -185,6 +199,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
       audit: statsOf(sink),
       auditMode: sink === undefined ? 'off' : sink instanceof FileAuditSink ? 'file' : 'injected',
       auditAvailable: auditor.available(),
+      ...(deps.quotas ? { quotas: { throttled: deps.quotas.throttled, buckets: deps.quotas.size } } : {}),
     }),
   });
   const query = new QueryEndpoint({ ...deps, credentials: cache }, authenticator, pipeline);

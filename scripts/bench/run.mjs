@@ -3,8 +3,10 @@
 // with a separate load-generator process that signs every request, and prints
 // one table. See docs/benchmarks.md for the method.
 //
-//   npm run bench -- [--seconds 5] [--concurrency 64] [--only Encrypt,Decrypt] [--scale 100000]
+//   npm run bench -- [--seconds 5] [--concurrency 64] [--only Encrypt,Decrypt]
+//                    [--stores sqlite,postgres] [--workers N] [--scale 100000]
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -20,6 +22,9 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     only: { type: 'string' },
     scale: { type: 'string' },
+    stores: { type: 'string', default: 'sqlite,postgres' },
+    workers: { type: 'string' },
+    postgres: { type: 'string', default: process.env.TRENT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
 const SECONDS = Number(opts.seconds);
@@ -156,32 +161,67 @@ async function scenarios(url) {
   return list.filter(([name]) => !only || only.some((o) => name.startsWith(o)));
 }
 
-async function benchTrent(store, ceiling) {
+/** A fresh PostgreSQL database on the maintenance server; `drop()` removes it. */
+async function freshPostgresDatabase() {
+  const { default: pg } = await import('pg');
+  const name = `trent_bench_${randomBytes(5).toString('hex')}`;
+  const admin = async (sql) => {
+    const client = new pg.Client({ connectionString: opts.postgres });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(opts.postgres);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Starts `trent server` on the named store ('sqlite' or 'postgres') in a fresh data directory. */
+async function startTrent(store) {
   const dataDir = mkdtempSync(join(tmpdir(), 'trent-bench-'));
-  const { child, url } = await startProcess([join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir], env);
+  const database = store === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const args = [join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
+  if (opts.workers) args.push('--workers', opts.workers);
+  const storeEnv = database ? { TRENT_STORE: database.url } : {};
+  const server = await startProcess(args, { ...env, ...storeEnv });
+  return {
+    ...server,
+    async close() {
+      await stop(server.child);
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function benchTrent(store, ceiling) {
+  const { child, url, close } = await startTrent(store);
   try {
     for (const [name, bodies, op, as] of await scenarios(url)) {
       row(name, store, await load(url, `TrentService.${op ?? name}`, bodies, as ? { credentials: as } : {}), ceiling);
     }
     rows.push({ memory: rssMiB(child.pid), store });
   } finally {
-    await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
 async function benchScale(target) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'trent-bench-'));
-  const { child, url } = await startProcess([join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir], env);
+  const store = opts.stores.split(',')[0];
+  const { child, url, close } = await startTrent(store);
   try {
     const ids = [];
     const measure = async (label) => {
       const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 1000)) === 0).slice(0, 1000);
       const bodies = sample.map((KeyId) => ({ KeyId, Plaintext: Buffer.alloc(32, 1).toString('base64') }));
       const r = await load(url, 'TrentService.Encrypt', bodies);
-      row(`Encrypt, ${label} keys`, 'sqlite', r);
+      row(`Encrypt, ${label} keys`, store, r);
       process.stderr.write(`    RSS ${rssMiB(child.pid)} MiB\n`);
-      rows.push({ memory: rssMiB(child.pid), store: `sqlite, ${label} keys` });
+      rows.push({ memory: rssMiB(child.pid), store: `${store}, ${label} keys` });
     };
     const create = async (n) => {
       const signer = new Signer(credentials);
@@ -202,8 +242,7 @@ async function benchScale(target) {
     process.stderr.write(`  created ${target - 100} keys in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     await measure(String(target));
   } finally {
-    await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
@@ -216,7 +255,7 @@ function printTable() {
   console.log(lines.join('\n'));
 }
 
-console.error(`Trent benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${CONCURRENCY} connections, ${SECONDS} s per row`);
+console.error(`Trent benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${CONCURRENCY} connections, ${SECONDS} s per row${opts.workers ? `, ${opts.workers} worker(s)` : ''}`);
 if (opts.scale) {
   await benchScale(Number(opts.scale));
 } else {
@@ -229,6 +268,6 @@ if (opts.scale) {
   } finally {
     await stop(bare.child);
   }
-  await benchTrent('sqlite', ceiling);
+  for (const store of opts.stores.split(',')) await benchTrent(store, ceiling);
 }
 printTable();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAccount } from '../adapters/identity/accounts.js';
 import { loadLocalRootKey, ROOT_KEY_FILE } from '../adapters/rootkey/local-root-key.js';
+import { checkRootKey } from '../adapters/rootkey/root-key-check.js';
 import { openSqliteStores } from '../adapters/store/sqlite/open-sqlite.js';
 import { STORE_FILE } from '../main.js';
 import { DEFAULT_DATA_DIR } from './server-command.js';
@@ -80,6 +81,8 @@ async function withStores(dataDir: string, needRootKey: boolean, run: (s: AdminS
 
 async function createAccountCommand({ stores, dataDir }: AdminStores, accountId: string | undefined): Promise<void> {
   const rootKey = loadLocalRootKey(dataDir, process.env);
+  // Secrets wrapped under another root key would be unusable: prove it is the store's first.
+  await checkRootKey(stores.settings, stores.identity, rootKey);
   const created = await createAccount(stores.identity, rootKey, Date.now(), accountId);
   console.log(`Created account ${created.accountId} with root access key ${created.accessKeyId}.`);
   console.log(`Secret access key (shown once): ${created.secretAccessKey}`);

@@ -5,6 +5,7 @@ import type { PeerConfig } from '../adapters/replication/peer-client.js';
 import { parseArgs } from 'node:util';
 import { startTrent } from '../main.js';
 import { describePostgresUrl, isPostgresUrl } from '../adapters/store/postgres/pg-url.js';
+import { AWS_QUOTA_POLICY, parseQuotaPolicy, type QuotaPolicy } from '../domain/request-quotas.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:4599';
 export const DEFAULT_DATA_DIR = './trent-data';
@@ -13,6 +14,7 @@ const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-
                     [--insecure-http] [--via-service ARN=SERVICE]... [--dev]
                     [--replication-peer REGION=URL,PUBLIC_KEY]...
                     [--audit-rotation SECONDS] [--audit-signing-algorithm RSA|Ed25519] [--access-log] [--audit off]
+                    [--quotas off|aws|FILE.json]
 
   --listen HOST:PORT   address to listen on (default ${DEFAULT_LISTEN})
   --data-dir DIR       where the store, root key and first credentials live (default ${DEFAULT_DATA_DIR})
@@ -39,6 +41,10 @@ const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-
                        algorithm of the trail's digest signing key when a new trail is
                        created (default RSA: SHA256withRSA, as CloudTrail)
   --access-log         one JSON log line per request on stderr (also TRENT_ACCESS_LOG=1)
+  --quotas off|aws|FILE.json
+                       request quotas per account, Region and operation class, answered with
+                       ThrottlingException: off (the default), aws (AWS's default quotas), or a
+                       JSON file of overrides (also TRENT_QUOTAS)
   --audit off          serve WITHOUT an audit trail, to measure its cost (also TRENT_AUDIT=off;
                        never the default, never in production)`;
 
@@ -102,6 +108,29 @@ export function parseAuditOptions(
   return { off: mode === 'off', ...(rotationMs !== undefined ? { rotationMs } : {}), algorithm: alg === 'ed25519' ? 'Ed25519' : 'SHA256withRSA' };
 }
 
+/** --quotas off|aws|FILE: undefined for off; a file is read and checked now, so a bad one stops start-up. */
+export function loadQuotaPolicy(value: string): QuotaPolicy | undefined {
+  if (value === 'off' || value === '') return undefined;
+  if (value === 'aws') return AWS_QUOTA_POLICY;
+  let text: string;
+  try {
+    text = readFileSync(value, 'utf8');
+  } catch (e) {
+    throw new Error(`--quotas must be off, aws or a JSON file: cannot read ${value} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`--quotas ${value} is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return parseQuotaPolicy(doc);
+  } catch (e) {
+    throw new Error(`--quotas ${value}: ${(e as Error).message}`);
+  }
+}
+
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -123,6 +152,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
       'audit-signing-algorithm': { type: 'string', default: 'RSA' },
       'access-log': { type: 'boolean', default: process.env.TRENT_ACCESS_LOG === '1' || process.env.TRENT_ACCESS_LOG === 'true' },
       audit: { type: 'string', default: process.env.TRENT_AUDIT ?? 'on' },
+      quotas: { type: 'string', default: process.env.TRENT_QUOTAS ?? 'off' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -141,6 +171,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
   if (!tls && !isLoopback(host) && !values['insecure-http']) {
     throw new Error(`refusing plain HTTP on non-loopback address ${host}: pass --tls-cert/--tls-key, or --insecure-http`);
   }
+  const quotas = loadQuotaPolicy(values.quotas as string);
   const audit = parseAuditOptions(values.audit as string, values['audit-rotation'] as string | undefined, values['audit-signing-algorithm'] as string);
   if (audit.off) {
     process.stderr.write(
@@ -176,6 +207,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
     ...(audit.off ? { audit: 'off' as const } : {}),
     ...(audit.rotationMs !== undefined ? { auditRotationMs: audit.rotationMs } : {}),
     auditSigningAlgorithm: audit.algorithm,
+    ...(quotas ? { quotas } : {}),
   });
   const stop = (signal: string) => {
     if (stopping) return;

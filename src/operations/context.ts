@@ -7,6 +7,7 @@ import type { Random } from '../ports/random.js';
 import type { RootKeyProvider } from '../ports/root-key.js';
 import type { MaterialCache } from './material-cache.js';
 import type { Replication } from './multi-region/peers.js';
+import type { RequestLimiter } from './request-limiter.js';
 
 /** The authenticated principal of a request. */
 export interface Caller {
@@ -117,6 +118,8 @@ export interface Deps {
   replication?: Replication;
   /** The audit trail, read for GetKeyLastUsage. */
   keyUsage?: KeyUsageHistory;
+  /** Request quotas per account, Region and class; absent when off (the default). */
+  quotas?: RequestLimiter;
 }
 
 /** A JSON request body, validated against the API model before the handler runs. */

@@ -1,6 +1,11 @@
 /**
- * One KMS request through the core: model validation, then the operation's
- * handler. Transport, authentication and rendering live in adapters/http.
+ * One KMS request through the core, once its caller is authenticated: the
+ * request quota of the caller's account in the request's Region (when
+ * quotas are on), model validation, then the operation's handler. A
+ * throttled request is refused before it is validated or performed, and is
+ * audited like any other refusal (CloudTrail records throttled KMS calls
+ * with errorCode ThrottlingException). Transport, authentication and
+ * rendering live in adapters/http.
  */
 import { err } from '../domain/errors.js';
 import { OPERATION_NAMES, validateInput } from '../domain/validation/validate.js';
@@ -9,6 +14,7 @@ import { ACCEPT_REPLICA } from './multi-region/peers.js';
 import { acceptReplica } from './multi-region/remote-replica.js';
 import { KMS_HANDLERS } from './registry.js';
 import { checkGrantTokens } from './grant-tokens.js';
+import { throttlingError } from '../domain/request-quotas.js';
 
 const KNOWN = new Set(OPERATION_NAMES);
 
@@ -27,6 +33,7 @@ export async function dispatchKms(operation: string, input: unknown, ctx: Reques
   if (!KNOWN.has(operation)) throw err.unknownOperation(`Operation ${operation} is not part of TrentService.`);
   const handler = KMS_HANDLERS[operation];
   if (!handler) throw err.unsupported(`${operation} is not supported by this server yet.`);
+  if (deps.quotas?.admit(ctx.caller.accountId, ctx.region, operation, input) !== undefined) throw throttlingError();
   validateInput(operation, input);
   checkGrantTokens((input as { GrantTokens?: string[] }).GrantTokens);
   return handler(input as Record<string, unknown>, ctx, deps);

@@ -107,6 +107,8 @@ export interface MetricsSnapshot {
   /** 'file', 'memory', 'off' ... */
   auditMode: string;
   auditAvailable: boolean;
+  /** With request quotas on: requests throttled by quota class, and the buckets held. */
+  quotas?: { throttled: ReadonlyMap<string, number>; buckets: number };
 }
 
 export class Metrics {
@@ -164,6 +166,13 @@ export class Metrics {
     for (const { labels, value } of this.denials.series.values()) w.sample('trent_authorization_denials_total', labels, value.n);
     w.family('trent_authentication_failures_total', 'counter', 'Requests refused before the caller was authenticated, by error code.');
     for (const { labels, value } of this.authFailures.series.values()) w.sample('trent_authentication_failures_total', labels, value.n);
+
+    if (s.quotas) {
+      w.family('trent_throttled_requests_total', 'counter', 'Requests refused with ThrottlingException, by quota class.');
+      for (const [cls, n] of s.quotas.throttled) w.sample('trent_throttled_requests_total', { class: cls }, n);
+      w.family('trent_quota_buckets', 'gauge', 'Request quota buckets held (one per account, Region and quota class in use).');
+      w.sample('trent_quota_buckets', {}, s.quotas.buckets);
+    }
 
     w.family('trent_keys', 'gauge', 'KMS keys by key state, all accounts and regions (cached for a few seconds).');
     if (s.keysByState) {

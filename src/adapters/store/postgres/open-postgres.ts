@@ -9,6 +9,7 @@ import { PgDatabase, type PgPoolOptions } from './pg-database.js';
 import { PgKeyStore } from './pg-key-store.js';
 import { PgIdentityStore } from './pg-identity-store.js';
 import { migratePostgres } from './pg-migrate.js';
+import { PgSettings, withStartupLock } from './pg-settings.js';
 import { describePostgresUrl } from './pg-url.js';
 
 export type PostgresStoreOptions = PgPoolOptions;
@@ -26,6 +27,8 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
   return {
     keys: new PgKeyStore(db),
     identity: new PgIdentityStore(db),
+    settings: new PgSettings(db),
+    exclusively: (fn) => withStartupLock(db, fn),
     description: `${where} (pg, pool of ${options.maxConnections ?? 10})`,
     close: () => db.close(),
   };

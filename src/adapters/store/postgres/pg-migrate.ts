@@ -13,6 +13,7 @@
 import type pg from 'pg';
 import { PG_KEY_MIGRATIONS } from './pg-key-migrations.js';
 import { PG_IDENTITY_MIGRATIONS } from './pg-identity-migrations.js';
+import { PG_SETTINGS_MIGRATIONS } from './pg-settings.js';
 import { holdConnection } from './pg-database.js';
 
 export interface SchemaComponent {
@@ -24,6 +25,7 @@ export interface SchemaComponent {
 export const PG_SCHEMA: readonly SchemaComponent[] = [
   { component: 'keys', steps: PG_KEY_MIGRATIONS },
   { component: 'identity', steps: PG_IDENTITY_MIGRATIONS },
+  { component: 'settings', steps: PG_SETTINGS_MIGRATIONS },
 ];
 
 /** Key of the advisory lock that serialises migrations in one database ('trentsch'). */

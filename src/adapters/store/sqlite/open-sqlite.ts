@@ -2,6 +2,7 @@
 import { openSqlite } from './sqlite-driver.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteIdentityStore } from './sqlite-identity-store.js';
+import { SqliteSettings, inProcessLock } from './sqlite-settings.js';
 import type { Stores } from '../../../ports/stores.js';
 
 export function openSqliteStores(path: string): Stores {
@@ -11,6 +12,8 @@ export function openSqliteStores(path: string): Stores {
     return {
       keys: new SqliteKeyStore(db),
       identity: new SqliteIdentityStore(db),
+      settings: new SqliteSettings(db),
+      exclusively: inProcessLock(),
       description: `sqlite ${path} (${db.driver})`,
       close: async () => db.close(),
     };

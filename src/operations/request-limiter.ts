@@ -1,0 +1,94 @@
+/**
+ * Enforces request quotas: one token bucket per (account, Region, quota
+ * class). A bucket holds up to one second of its quota (at least one
+ * request, so a quota below 1/s admits one request per 1/quota seconds) and
+ * refills continuously; a request takes one token or is throttled.
+ *
+ * Memory is bounded: a bucket that has refilled completely is
+ * indistinguishable from a new one, so idle buckets are dropped whenever the
+ * table grows past `maxBuckets`; if every bucket is still busy the oldest
+ * are dropped too, least recently used first (those callers get a fresh allowance: under that much
+ * pressure, forgetting is preferred to growing without bound).
+ *
+ * Time comes from the injected clock (milliseconds); it should be real time,
+ * not the lifecycle clock tests move by days.
+ */
+import type { Clock } from '../ports/clock.js';
+import { quotaClassOf, quotaOf, type QuotaPolicy } from '../domain/request-quotas.js';
+
+interface Bucket {
+  tokens: number;
+  /** When `tokens` was last brought up to date (ms). */
+  at: number;
+  rate: number;
+  capacity: number;
+}
+
+export const DEFAULT_MAX_BUCKETS = 100_000;
+
+export class RequestLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  /** Throttled requests by quota class (classes are a fixed, small set). */
+  readonly throttled = new Map<string, number>();
+
+  constructor(
+    private readonly policy: QuotaPolicy,
+    private readonly clock: Clock,
+    private readonly maxBuckets = DEFAULT_MAX_BUCKETS,
+  ) {}
+
+  /**
+   * Counts a request against its class's quota. Returns undefined when it is
+   * admitted, the class when it must be throttled.
+   */
+  admit(accountId: string, region: string, operation: string, input: unknown): string | undefined {
+    const cls = quotaClassOf(operation, input);
+    const rate = quotaOf(this.policy, region, cls);
+    if (rate === undefined) return undefined;
+    const now = this.clock.now();
+    const key = `${accountId}\u0000${region}\u0000${cls}`;
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size >= this.maxBuckets) this.evict(now);
+      const capacity = Math.max(1, rate);
+      b = { tokens: capacity, at: now, rate, capacity };
+      this.buckets.set(key, b);
+    } else {
+      refill(b, now);
+      // Most recently used last: eviction under pressure takes from the front.
+      this.buckets.delete(key);
+      this.buckets.set(key, b);
+    }
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return undefined;
+    }
+    this.throttled.set(cls, (this.throttled.get(cls) ?? 0) + 1);
+    return cls;
+  }
+
+  /** How many buckets are held (for tests and /metrics). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** Drops full (idle) buckets; then, if still at the bound, the least recently used quarter. */
+  private evict(now: number): void {
+    for (const [key, b] of this.buckets) {
+      refill(b, now);
+      if (b.tokens >= b.capacity) this.buckets.delete(key);
+    }
+    if (this.buckets.size < this.maxBuckets) return;
+    let drop = Math.max(1, Math.floor(this.maxBuckets / 4));
+    for (const key of this.buckets.keys()) {
+      if (drop-- <= 0) break;
+      this.buckets.delete(key);
+    }
+  }
+}
+
+function refill(b: Bucket, now: number): void {
+  if (now <= b.at) return; // a clock that stepped back refills nothing
+  b.tokens = Math.min(b.capacity, b.tokens + ((now - b.at) / 1000) * b.rate);
+  b.at = now;
+}
