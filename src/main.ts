@@ -39,6 +39,8 @@ import type { AuditSink } from './ports/audit-sink.js';
 import type { KeyStore } from './ports/key-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { cryptoRandom } from './ports/random.js';
+import { loadReplicationIdentity } from './adapters/replication/replication-identity.js';
+import { peerLink, type PeerConfig } from './adapters/replication/peer-client.js';
 
 export interface TrentOptions {
   dataDir: string;
@@ -48,6 +50,8 @@ export interface TrentOptions {
    * directory still holds the root key (unless TRENT_ROOT_KEY is set).
    */
   store?: string;
+  /** Peer deployments serving other regions, for multi-Region replicas there. */
+  replicationPeers?: PeerConfig[];
   /** Trusted service integrations: principal ARN -> service name for kms:ViaService. */
   viaServices?: ReadonlyMap<string, string>;
   host?: string;
@@ -188,6 +192,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   });
   const materials = new MaterialCache(store, rootKey);
   changes.subscribe(materials);
+  const replicationIdentity = await loadReplicationIdentity(stores.settings, rootKey);
   const deps: Deps = {
     store,
     identity: stores.identity,
@@ -196,6 +201,10 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     random: cryptoRandom,
     materials,
     viaServices: options.viaServices,
+    replication: {
+      identity: replicationIdentity,
+      peers: new Map((options.replicationPeers ?? []).map((p) => [p.region, peerLink(p)])),
+    },
     ...(sink ? { audit: sink } : {}),
     keyUsage: keyUsageHistory(reader),
     ...(options.quotas ? { quotas: new RequestLimiter(options.quotas, options.quotaClock ?? systemClock) } : {}),

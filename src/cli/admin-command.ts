@@ -3,6 +3,7 @@
  *
  *   trent admin create-account --data-dir DIR [--account-id 123456789012]
  *   trent admin list-accounts --data-dir DIR
+ *   trent admin replication-public-key --data-dir DIR
  *
  * SQLite (WAL) lets this run while a server uses the same data directory; the
  * server sees new accounts and keys on their first request.
@@ -16,12 +17,15 @@ import { checkRootKey } from '../adapters/rootkey/root-key-check.js';
 import { openSqliteStores } from '../adapters/store/sqlite/open-sqlite.js';
 import { STORE_FILE } from '../main.js';
 import { DEFAULT_DATA_DIR } from './server-command.js';
+import { loadReplicationIdentity } from '../adapters/replication/replication-identity.js';
 
 const USAGE = `usage: trent admin <command> [options]
 
 commands:
   create-account --data-dir DIR [--account-id ID]   create an account and its root access key (printed once)
   list-accounts --data-dir DIR                      list the accounts in the store
+  replication-public-key --data-dir DIR             print this deployment's multi-Region replication public key
+                                                    (X25519, base64), for peers' --replication-peer
 
 --data-dir defaults to ${DEFAULT_DATA_DIR} (or TRENT_DATA_DIR). The server may be running.`;
 
@@ -46,6 +50,13 @@ export async function adminCommand(argv: string[]): Promise<void> {
   if (sub === 'list-accounts') {
     if (values['account-id'] !== undefined) throw new Error('list-accounts takes no --account-id');
     return withStores(dataDir, false, listAccountsCommand);
+  }
+  if (sub === 'replication-public-key') {
+    return withStores(dataDir, true, async (s) => {
+      const identity = await loadReplicationIdentity(s.stores.settings, loadLocalRootKey(dataDir, process.env, { mayCreate: false }));
+      console.log(identity.publicKeyDer.toString('base64'));
+      console.error(`fingerprint (SHA-256): ${identity.fingerprint}`);
+    });
   }
   throw new Error(`unknown admin command ${sub}\n${USAGE}`);
 }

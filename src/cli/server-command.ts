@@ -2,6 +2,8 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { createPublicKey } from 'node:crypto';
+import type { PeerConfig } from '../adapters/replication/peer-client.js';
 import { parseArgs } from 'node:util';
 import { startTrent, type TrentOptions } from '../main.js';
 import { IpcAuditSink } from '../adapters/audit/ipc-sink.js';
@@ -14,6 +16,7 @@ export const DEFAULT_DATA_DIR = './trent-data';
 
 const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-cert FILE --tls-key FILE]
                     [--insecure-http] [--via-service ARN=SERVICE]... [--dev]
+                    [--replication-peer REGION=URL,PUBLIC_KEY]...
                     [--audit-rotation SECONDS] [--audit-signing-algorithm RSA|Ed25519] [--access-log] [--audit off]
                     [--quotas off|aws|FILE.json]
                     [--workers N]
@@ -28,6 +31,13 @@ const USAGE = `usage: trent server [--listen HOST:PORT] [--data-dir DIR] [--tls-
   --via-service ARN=SERVICE
                        trusted service integration: KMS calls by this user or role
                        carry kms:ViaService=SERVICE (repeatable; also TRENT_VIA_SERVICES)
+  --replication-peer REGION=URL,PUBLIC_KEY
+                       REGION is served by the Trent deployment at URL, whose replication
+                       public key (\`trent admin replication-public-key\` there) is PUBLIC_KEY:
+                       ReplicateKey to REGION creates the replica there (repeatable, or
+                       TRENT_REPLICATION_PEERS, space-separated). Requests to peers are signed
+                       with TRENT_REPLICATION_ACCESS_KEY_ID / TRENT_REPLICATION_SECRET_ACCESS_KEY,
+                       credentials of a principal in the peer
   --dev                development mode: accept any credentials (never in production)
   --audit-rotation SECONDS
                        close (seal and sign) audit log files at multiples of this interval,
@@ -62,6 +72,27 @@ export function parseViaServices(entries: string[]): Map<string, string> {
     map.set(m[1], m[2]);
   }
   return map;
+}
+
+/** `--replication-peer REGION=URL,PUBLIC_KEY` entries, with the peer credentials from the environment. */
+export function parseReplicationPeers(entries: string[], env: NodeJS.ProcessEnv): PeerConfig[] {
+  if (entries.length === 0) return [];
+  const accessKeyId = env.TRENT_REPLICATION_ACCESS_KEY_ID;
+  const secretAccessKey = env.TRENT_REPLICATION_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error('--replication-peer needs TRENT_REPLICATION_ACCESS_KEY_ID and TRENT_REPLICATION_SECRET_ACCESS_KEY (a principal in the peer)');
+  }
+  return entries.map((entry) => {
+    const m = /^([a-z]+(?:-[a-z]+){1,2}-\d+)=(https?:\/\/[^,]+),([A-Za-z0-9+/=]+)$/.exec(entry);
+    if (!m) throw new Error(`--replication-peer must be REGION=URL,PUBLIC_KEY (base64), got ${entry}`);
+    const publicKeyDer = Buffer.from(m[3], 'base64');
+    try {
+      if (createPublicKey({ key: publicKeyDer, format: 'der', type: 'spki' }).asymmetricKeyType !== 'x25519') throw new Error('not X25519');
+    } catch {
+      throw new Error(`--replication-peer ${m[1]}: the public key is not an X25519 SubjectPublicKeyInfo in base64`);
+    }
+    return { region: m[1], endpoint: m[2], publicKeyDer, accessKeyId, secretAccessKey };
+  });
 }
 
 /** --audit on|off, --audit-rotation SECONDS, --audit-signing-algorithm RSA|Ed25519. */
@@ -131,6 +162,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
       'insecure-http': { type: 'boolean', default: false },
       dev: { type: 'boolean', default: false },
       'via-service': { type: 'string', multiple: true },
+      'replication-peer': { type: 'string', multiple: true },
       'audit-rotation': { type: 'string', default: process.env.TRENT_AUDIT_ROTATION },
       'audit-signing-algorithm': { type: 'string', default: 'RSA' },
       'access-log': { type: 'boolean', default: process.env.TRENT_ACCESS_LOG === '1' || process.env.TRENT_ACCESS_LOG === 'true' },
@@ -186,6 +218,10 @@ export async function serverCommand(argv: string[]): Promise<void> {
     tls,
     dev: values.dev as boolean,
     viaServices,
+    replicationPeers: parseReplicationPeers(
+      [...((values['replication-peer'] as string[] | undefined) ?? []), ...(process.env.TRENT_REPLICATION_PEERS?.split(/\s+/).filter(Boolean) ?? [])],
+      process.env,
+    ),
     accessLog: values['access-log'] as boolean,
     ...(audit.off ? { audit: 'off' as const } : {}),
     ...(audit.rotationMs !== undefined ? { auditRotationMs: audit.rotationMs } : {}),

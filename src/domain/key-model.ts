@@ -30,6 +30,18 @@ export interface KeyRecord {
   deletionDate?: number;
   pendingWindowDays?: number;
   multiRegion: boolean;
+  /**
+   * Multi-Region keys: the region of the primary key. Every region's record
+   * of the key carries it; the key in that region is the PRIMARY, the others
+   * REPLICA keys. Absent for single-Region keys.
+   */
+  primaryRegion?: string;
+  /**
+   * Multi-Region keys: regions of this key served by other Trent deployments
+   * (replicas made through a replication peer, or the primary's region as a
+   * replica there learned it), as this region last learned them.
+   */
+  peerRegions?: string[];
   policy: string;
   tags: Tag[];
   /**

@@ -6,6 +6,7 @@ import type { KeyStore } from '../ports/key-store.js';
 import type { Random } from '../ports/random.js';
 import type { RootKeyProvider } from '../ports/root-key.js';
 import type { MaterialCache } from './material-cache.js';
+import type { Replication } from './multi-region/peers.js';
 import type { RequestLimiter } from './request-limiter.js';
 
 /** The authenticated principal of a request. */
@@ -113,6 +114,8 @@ export interface Deps {
   viaServices?: ReadonlyMap<string, string>;
   /** Where the scheduler records its service events (deletion, rotation, import expiry). */
   audit?: AuditSink;
+  /** Multi-Region replication with other Trent deployments, when configured. */
+  replication?: Replication;
   /** The audit trail, read for GetKeyLastUsage. */
   keyUsage?: KeyUsageHistory;
   /** Request quotas per account, Region and class; absent when off (the default). */

@@ -9,18 +9,27 @@
  */
 import { err } from '../domain/errors.js';
 import { OPERATION_NAMES, validateInput } from '../domain/validation/validate.js';
-import type { Deps, RequestContext } from './context.js';
+import type { Deps, Handler, RequestContext } from './context.js';
+import { ACCEPT_REPLICA } from './multi-region/peers.js';
+import { acceptReplica } from './multi-region/remote-replica.js';
 import { KMS_HANDLERS } from './registry.js';
 import { checkGrantTokens } from './grant-tokens.js';
 import { throttlingError } from '../domain/request-quotas.js';
 
 const KNOWN = new Set(OPERATION_NAMES);
 
+/** Trent's own operations between deployments (not in the KMS API model); each checks its own input. */
+const EXTENSIONS: Readonly<Record<string, Handler>> = { [ACCEPT_REPLICA]: acceptReplica };
+
 export function isKnownOperation(name: string): boolean {
-  return KNOWN.has(name);
+  return KNOWN.has(name) || Object.hasOwn(EXTENSIONS, name);
 }
 
 export async function dispatchKms(operation: string, input: unknown, ctx: RequestContext, deps: Deps): Promise<object> {
+  if (Object.hasOwn(EXTENSIONS, operation)) {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw err.serialization('The request body must be a JSON object.');
+    return EXTENSIONS[operation](input as Record<string, unknown>, ctx, deps);
+  }
   if (!KNOWN.has(operation)) throw err.unknownOperation(`Operation ${operation} is not part of TrentService.`);
   const handler = KMS_HANDLERS[operation];
   if (!handler) throw err.unsupported(`${operation} is not supported by this server yet.`);

@@ -51,6 +51,8 @@ export function keyMetadata(key: KeyRecord): Record<string, unknown> {
     metadata.DeletionDate = toEpochSeconds(key.deletionDate);
     metadata.PendingDeletionWindowInDays = key.pendingWindowDays;
   }
+  // A primary waiting for its replicas' deletion: its window starts when the last replica is gone.
+  if (key.state === 'PendingReplicaDeletion') metadata.PendingDeletionWindowInDays = key.pendingWindowDays;
   // AWS reports CurrentKeyMaterialId only for symmetric encryption keys (the
   // keys that rotate); HMAC and asymmetric keys omit it (recorded responses).
   // EXTERNAL keys have none before their first import.

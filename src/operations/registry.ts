@@ -20,6 +20,8 @@ import { getParametersForImport } from './import/get-parameters-for-import.js';
 import { importKeyMaterial } from './import/import-key-material.js';
 import { cancelKeyDeletion, disableKey, enableKey, scheduleKeyDeletion, updateKeyDescription } from './keys/key-lifecycle.js';
 import { describeKey, listKeys } from './keys/key-queries.js';
+import { replicateKey } from './multi-region/replicate-key.js';
+import { updatePrimaryRegion } from './multi-region/update-primary-region.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
 
 export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
@@ -54,6 +56,7 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   ListRetirableGrants: listRetirableGrants,
   PutKeyPolicy: putKeyPolicy,
   ReEncrypt: reEncrypt,
+  ReplicateKey: replicateKey,
   RetireGrant: retireGrant,
   RevokeGrant: revokeGrant,
   ScheduleKeyDeletion: scheduleKeyDeletion,
@@ -62,6 +65,7 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   UntagResource: untagResource,
   UpdateAlias: updateAlias,
   UpdateKeyDescription: updateKeyDescription,
+  UpdatePrimaryRegion: updatePrimaryRegion,
   Verify: verifyHandler,
   VerifyMac: verifyMacHandler,
 };

@@ -44,6 +44,25 @@ export interface KeyStore {
   /** Keys whose `validTo` is at or before `now`, soonest first, in any account or region. */
   keysWithExpiredMaterial(now: number, limit: number): Promise<KeyRecord[]>;
   getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined>;
+  /** Every material version of a key in one region, oldest first. */
+  listMaterials(accountId: string, region: string, keyId: string): Promise<KeyMaterialRecord[]>;
+
+  /**
+   * Multi-Region keys: the record of `keyId` in every region of the account
+   * that has it (primary and replicas), ordered by region.
+   */
+  multiRegionKeys(accountId: string, keyId: string): Promise<KeyRecord[]>;
+  /**
+   * Creates a multi-Region replica: the key record in its region with copies
+   * of every material version, atomically. Returns false (and changes
+   * nothing) when the key already exists in that region.
+   */
+  createReplicaKey(key: KeyRecord, materials: KeyMaterialRecord[]): Promise<boolean>;
+  /**
+   * Replaces several key records at once (the regions of one multi-Region
+   * key), each only if its stored revision is `revision - 1`; all or none.
+   */
+  updateKeys(keys: KeyRecord[]): Promise<boolean>;
 
   /** Returns false when an alias of that name already exists. */
   createAlias(alias: AliasRecord): Promise<boolean>;

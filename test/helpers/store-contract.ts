@@ -179,6 +179,35 @@ export function storeContract(name: string, open: () => Promise<Stores>, cleanup
       assert.deepEqual((await store.keysWithExpiredMaterial(200, 10)).map((k) => k.keyId), [sooner.keyId, later.keyId]);
     });
 
+    it('multi-Region keys: replica with every material version, regions of a key, batch compare-and-set', async () => {
+      const keyId = `mrk-${String(++counter).padStart(32, '0')}`;
+      const primary = key({ keyId, multiRegion: true, primaryRegion: 'us-east-1', currentMaterialVersion: 2 });
+      await store.createKey(primary, material(primary, 1));
+      const single = key({ region: 'eu-west-1' });
+      await store.createKey(single, material(single));
+      const replica: KeyRecord = { ...primary, region: 'eu-west-1', policy: '{"r":1}' };
+      const copies = [1, 2].map((v) => ({ ...material(primary, v), region: 'eu-west-1' }));
+      assert.equal(await store.createReplicaKey(replica, copies), true);
+      assert.equal(await store.createReplicaKey({ ...replica, description: 'again' }, copies), false);
+      assert.deepEqual(await store.getKey(replica.accountId, 'eu-west-1', keyId), replica);
+      assert.deepEqual(await store.listMaterials(replica.accountId, 'eu-west-1', keyId), copies);
+      assert.deepEqual(await store.listMaterials(primary.accountId, 'us-east-1', keyId), [material(primary, 1)]);
+      assert.deepEqual((await store.multiRegionKeys(primary.accountId, keyId)).map((k) => k.region), ['eu-west-1', 'us-east-1']);
+      assert.deepEqual(await store.multiRegionKeys('999999999999', keyId), []);
+
+      const swapped = [
+        { ...primary, primaryRegion: 'eu-west-1', revision: 2 },
+        { ...replica, primaryRegion: 'eu-west-1', revision: 2 },
+      ];
+      assert.equal(await store.updateKeys([{ ...swapped[0], revision: 2 }, { ...swapped[1], revision: 3 }]), false);
+      assert.equal((await store.getKey(primary.accountId, 'us-east-1', keyId))!.revision, 1, 'a stale record rolls the whole batch back');
+      assert.equal(await store.updateKeys(swapped), true);
+      assert.deepEqual(
+        (await store.multiRegionKeys(primary.accountId, keyId)).map((k) => [k.region, k.primaryRegion, k.revision]),
+        [['eu-west-1', 'eu-west-1', 2], ['us-east-1', 'eu-west-1', 2]],
+      );
+    });
+
     it('aliases: unique per account and region, update, delete, list by key with paging', async () => {
       const a = key();
       const b = key();

@@ -59,7 +59,6 @@ describe('key lifecycle', () => {
     assert.deepEqual([hmac.KeySpec, hmac.KeyUsage, hmac.MacAlgorithms], ['HMAC_256', 'GENERATE_VERIFY_MAC', ['HMAC_SHA_256']]);
     const sm2 = await awsError(() => kms.send(new CreateKeyCommand({ KeySpec: 'SM2', KeyUsage: 'SIGN_VERIFY' })));
     assert.equal(sm2.name, 'UnsupportedOperationException');
-    assert.equal((await awsError(() => kms.send(new CreateKeyCommand({ MultiRegion: true })))).name, 'UnsupportedOperationException');
     assert.equal((await awsError(() => kms.send(new CreateKeyCommand({ Origin: 'AWS_CLOUDHSM' })))).name, 'UnsupportedOperationException');
     const mlDsaImport = await awsError(() => kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: 'ML_DSA_44', KeyUsage: 'SIGN_VERIFY' })));
     assert.deepEqual([mlDsaImport.name, mlDsaImport.message], ['UnsupportedOperationException', 'KeySpec ML_DSA_44 is not supported for Origin EXTERNAL.']);

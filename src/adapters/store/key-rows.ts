@@ -2,7 +2,7 @@
  * Row decoding and paging shared by the SQLite and PostgreSQL key stores:
  * both fetch `limit + 1` rows, so one more row than the page means more follow.
  */
-import type { AliasRecord } from '../../domain/key-model.js';
+import type { AliasRecord, KeyMaterialRecord } from '../../domain/key-model.js';
 import type { Page } from '../../ports/key-store.js';
 
 export type Row = Record<string, unknown>;
@@ -26,5 +26,17 @@ export function aliasOf(row: Row): AliasRecord {
     targetKeyId: row.target_key_id as string,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+  };
+}
+
+export function materialOf(row: Row): KeyMaterialRecord {
+  return {
+    accountId: row.account_id as string,
+    region: row.region as string,
+    keyId: row.key_id as string,
+    version: Number(row.version),
+    materialId: row.material_id as string,
+    wrapped: row.wrapped as Buffer,
+    createdAt: Number(row.created_at),
   };
 }

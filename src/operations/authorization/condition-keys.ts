@@ -5,6 +5,7 @@
 import type { ContextValue, RequestContext as PolicyContext } from '../../policy/types.js';
 import type { KeyRecord, Tag } from '../../domain/key-model.js';
 import type { RequestContext } from '../context.js';
+import { multiRegionKeyType } from '../../domain/multi-region.js';
 
 /** Request parameters that become kms:* condition keys, per operation. */
 export interface KmsRequestFacts {
@@ -38,6 +39,10 @@ export interface KmsRequestFacts {
   wrappingKeySpec?: string;
   expirationModel?: string;
   validTo?: number;
+  /** ReplicateKey: the ReplicaRegion parameter (kms:ReplicaRegion). */
+  replicaRegion?: string;
+  /** UpdatePrimaryRegion: the PrimaryRegion parameter (kms:PrimaryRegion). */
+  primaryRegion?: string;
   /** Set when a trusted service integration makes the call (kms:ViaService). */
   viaService?: string;
 }
@@ -88,8 +93,10 @@ export function kmsConditionKeys({ ctx, now, key, resourceAliases, facts = {} }:
     'kms:KeyOrigin': key?.origin ?? facts.keyOrigin,
     'kms:MultiRegion': key?.multiRegion ?? facts.multiRegion,
     'kms:ResourceAliases': resourceAliases,
+    'kms:MultiRegionKeyType': key ? multiRegionKeyType(key) : undefined,
+    'kms:ReplicaRegion': facts.replicaRegion,
+    'kms:PrimaryRegion': facts.primaryRegion,
   };
-  if (key?.multiRegion) c['kms:MultiRegionKeyType'] = 'PRIMARY';
   for (const [k, v] of Object.entries(ctx.caller.principalTags ?? {})) c[`aws:PrincipalTag/${k}`] = v;
   if (key) for (const t of key.tags) c[`aws:ResourceTag/${t.TagKey}`] = t.TagValue;
   if (facts.requestTags) {

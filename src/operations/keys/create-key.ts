@@ -21,7 +21,7 @@ import { authorizeAccountAction } from '../authorization/authorize.js';
 import { acceptKeyPolicy } from '../authorization/key-policy-document.js';
 import { checkRequestTags } from '../../domain/tags.js';
 import type { Deps, Handler } from '../context.js';
-import { keyMetadata } from '../key-metadata.js';
+import { describedMetadata } from '../multi-region/configuration.js';
 import { materialAad } from '../material-cache.js';
 import { importSupported } from '../import/import-rules.js';
 
@@ -67,17 +67,20 @@ export const createKey: Handler = async (input, ctx, deps) => {
   if (origin === 'EXTERNAL' && !importSupported(keySpec)) {
     throw err.unsupported(`KeySpec ${keySpec} is not supported for Origin EXTERNAL.`);
   }
-  if (input.MultiRegion === true) throw err.unsupported('Multi-Region keys are not supported by this server yet.');
+  const multiRegion = input.MultiRegion === true;
+  if (multiRegion && origin === 'EXTERNAL') {
+    throw err.unsupported('Multi-Region keys with imported key material are not supported by this server yet.');
+  }
 
   const tags: Tag[] = input.Tags ?? [];
   const bypass = input.BypassPolicyLockoutSafetyCheck === true;
-  const facts = { keySpec, keyUsage, keyOrigin: origin, multiRegion: false, requestTags: input.Tags, bypassPolicyLockoutSafetyCheck: bypass };
+  const facts = { keySpec, keyUsage, keyOrigin: origin, multiRegion, requestTags: input.Tags, bypassPolicyLockoutSafetyCheck: bypass };
   await authorizeAccountAction(deps, ctx, 'CreateKey', '*', facts);
   if (input.Tags !== undefined) await authorizeAccountAction(deps, ctx, 'TagResource', '*', facts);
   checkRequestTags(tags);
 
   const now = deps.clock.now();
-  const keyId = formatKeyId(deps.random.bytes(16), false);
+  const keyId = formatKeyId(deps.random.bytes(16), multiRegion);
   if (input.Policy !== undefined) {
     await acceptKeyPolicy(input.Policy, ctx.caller.accountId, keyArn(ctx.region, ctx.caller.accountId, keyId), bypass, ctx, deps);
   }
@@ -91,7 +94,8 @@ export const createKey: Handler = async (input, ctx, deps) => {
     keyUsage,
     origin,
     state: origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
-    multiRegion: false,
+    multiRegion,
+    ...(multiRegion ? { primaryRegion: ctx.region } : {}),
     policy: input.Policy ?? defaultKeyPolicy(ctx.caller.accountId),
     tags,
     currentMaterialVersion: origin === 'EXTERNAL' ? 0 : 1,
@@ -100,7 +104,7 @@ export const createKey: Handler = async (input, ctx, deps) => {
   };
   if (origin === 'EXTERNAL') {
     await deps.store.createKey(key);
-    return { KeyMetadata: keyMetadata(key) };
+    return { KeyMetadata: await describedMetadata(key, deps) };
   }
   const { material, publicKey } = await newMaterial(keySpec, deps);
   const materialRecord: KeyMaterialRecord = {
@@ -117,5 +121,5 @@ export const createKey: Handler = async (input, ctx, deps) => {
   if (publicKey !== undefined) key.publicKey = publicKey.toString('base64');
   await deps.store.createKey(key, materialRecord);
   deps.materials.rememberRecord(materialRecord, material);
-  return { KeyMetadata: keyMetadata(key) };
+  return { KeyMetadata: await describedMetadata(key, deps) };
 };

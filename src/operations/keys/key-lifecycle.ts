@@ -5,6 +5,7 @@ import type { Handler } from '../context.js';
 import { authorizeKeyAction } from '../authorization/authorize.js';
 import { resolveKey } from '../key-resolver.js';
 import { mutateKey } from '../mutate-key.js';
+import { hasReplicas } from '../multi-region/replica-deletion.js';
 
 const DAY_MS = 86_400_000;
 
@@ -50,13 +51,20 @@ export const scheduleKeyDeletion: Handler = async (input, ctx, deps) => {
   }
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
   await authorizeKeyAction(deps, ctx, { action: 'ScheduleKeyDeletion', key, arn, facts: { pendingWindowInDays: days } });
+  const waitForReplicas = await hasReplicas(key, deps);
   const updated = await mutateKey(key, deps, (k) => {
     assertStateAllows('manage', k.state, arn);
+    k.pendingWindowDays = days;
+    if (waitForReplicas) {
+      k.state = 'PendingReplicaDeletion';
+      delete k.deletionDate;
+      return k;
+    }
     k.state = 'PendingDeletion';
     k.deletionDate = deps.clock.now() + days * DAY_MS;
-    k.pendingWindowDays = days;
     return k;
   });
+  if (waitForReplicas) return { KeyId: arn, KeyState: 'PendingReplicaDeletion', PendingWindowInDays: days };
   return {
     KeyId: arn,
     DeletionDate: (updated.deletionDate as number) / 1000,
@@ -69,7 +77,7 @@ export const cancelKeyDeletion: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
   await authorizeKeyAction(deps, ctx, { action: 'CancelKeyDeletion', key, arn });
   await mutateKey(key, deps, (k) => {
-    if (k.state !== 'PendingDeletion') throw err.invalidState(`${arn} is not pending deletion.`);
+    if (k.state !== 'PendingDeletion' && k.state !== 'PendingReplicaDeletion') throw err.invalidState(`${arn} is not pending deletion.`);
     // A key of origin EXTERNAL whose material was deleted or expired meanwhile awaits reimport.
     k.state = k.origin === 'EXTERNAL' && k.expirationModel === undefined ? 'PendingImport' : 'Disabled';
     delete k.deletionDate;

@@ -1,14 +1,14 @@
 /** DescribeKey and ListKeys. */
 import type { Handler } from '../context.js';
 import { authorizeAccountAction, authorizeKeyAction } from '../authorization/authorize.js';
-import { keyMetadata } from '../key-metadata.js';
+import { describedMetadata } from '../multi-region/configuration.js';
 import { arnOf, resolveKey } from '../key-resolver.js';
 import { decodeMarker, encodeMarker, pageLimit } from '../paging.js';
 
 export const describeKey: Handler = async (input, ctx, deps) => {
   const { key, arn, alias } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: true });
   await authorizeKeyAction(deps, ctx, { action: 'DescribeKey', key, arn, facts: { requestAlias: alias } });
-  return { KeyMetadata: keyMetadata(key) };
+  return { KeyMetadata: await describedMetadata(key, deps) };
 };
 
 export const listKeys: Handler = async (input, ctx, deps) => {

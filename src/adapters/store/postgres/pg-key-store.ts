@@ -9,7 +9,10 @@ import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/
 import type { GrantRecord } from '../../../domain/grants.js';
 import type { KeyStore, Page } from '../../../ports/key-store.js';
 import { statement as s, type PgDatabase } from './pg-database.js';
-import { aliasOf, pageOf, recordOf } from '../key-rows.js';
+import { aliasOf, materialOf, pageOf, recordOf } from '../key-rows.js';
+
+/** Thrown inside a transaction to roll it back when one record of a batch is stale. */
+class StaleRevision extends Error {}
 
 const KEY = 'account_id = $1 AND region = $2 AND key_id = $3';
 const ALIAS_COLUMNS = 'account_id, region, alias_name, target_key_id, created_at, updated_at';
@@ -46,6 +49,17 @@ const Q = {
     'key_due',
     "SELECT record FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= $1 ORDER BY deletion_date, account_id, region, key_id LIMIT $2",
   ),
+  insertKeyIfAbsent: s(
+    'key_create_if_absent',
+    'INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7) ' +
+      'ON CONFLICT (account_id, region, key_id) DO NOTHING',
+  ),
+  insertMaterial: s(
+    'material_create',
+    'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+  ),
+  regionsOfKey: s('key_regions', 'SELECT record FROM keys WHERE account_id = $1 AND key_id = $2 ORDER BY region'),
+  listMaterials: s('material_list', `SELECT * FROM key_materials WHERE ${KEY} ORDER BY version`),
   getMaterial: s('material_get', `SELECT material_id, wrapped, created_at FROM key_materials WHERE ${KEY} AND version = $4`),
 
   insertAlias: s(
@@ -163,6 +177,41 @@ export class PgKeyStore implements KeyStore {
       wrapped: row.wrapped as Buffer,
       createdAt: Number(row.created_at),
     };
+  }
+
+  async listMaterials(accountId: string, region: string, keyId: string): Promise<KeyMaterialRecord[]> {
+    return (await this.db.run(Q.listMaterials, [accountId, region, keyId])).rows.map(materialOf);
+  }
+
+  async multiRegionKeys(accountId: string, keyId: string): Promise<KeyRecord[]> {
+    return (await this.db.run(Q.regionsOfKey, [accountId, keyId])).rows.map((r) => recordOf<KeyRecord>(r));
+  }
+
+  async createReplicaKey(key: KeyRecord, materials: KeyMaterialRecord[]): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const created = await tx.run(Q.insertKeyIfAbsent, [
+        key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key),
+      ]);
+      if (created.rowCount !== 1) return false;
+      for (const m of materials) {
+        await tx.run(Q.insertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt]);
+      }
+      return true;
+    });
+  }
+
+  async updateKeys(keys: KeyRecord[]): Promise<boolean> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        for (const key of keys) {
+          if ((await tx.run(Q.updateKey, updateParams(key))).rowCount !== 1) throw new StaleRevision();
+        }
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof StaleRevision) return false;
+      throw e;
+    }
   }
 
   async createAlias(a: AliasRecord): Promise<boolean> {

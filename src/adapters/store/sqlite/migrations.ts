@@ -53,4 +53,8 @@ export const KEY_MIGRATIONS: readonly string[] = [
   ALTER TABLE keys ADD COLUMN valid_to INTEGER;
   CREATE INDEX keys_material_expiry ON keys(valid_to) WHERE valid_to IS NOT NULL;
   `,
+  // multi-Region keys: the regions of a key found by (account, key id).
+  `
+  CREATE INDEX keys_by_account_key ON keys(account_id, key_id, region);
+  `,
 ];

@@ -3,7 +3,7 @@
  * every acknowledged change survives a crash, each method one transaction.
  */
 import type { SqlDatabase } from './sqlite-driver.js';
-import { aliasOf, pageOf, recordOf, type Row } from '../key-rows.js';
+import { aliasOf, materialOf, pageOf, recordOf, type Row } from '../key-rows.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { GrantRecord } from '../../../domain/grants.js';
 import type { KeyStore, Page } from '../../../ports/key-store.js';
@@ -103,6 +103,37 @@ export class SqliteKeyStore implements KeyStore {
     };
   }
 
+  async listMaterials(accountId: string, region: string, keyId: string): Promise<KeyMaterialRecord[]> {
+    return (this.q.listMaterials.all(accountId, region, keyId) as Row[]).map(materialOf);
+  }
+
+  async multiRegionKeys(accountId: string, keyId: string): Promise<KeyRecord[]> {
+    return (this.q.regionsOfKey.all(accountId, keyId) as Row[]).map(recordOf<KeyRecord>);
+  }
+
+  async createReplicaKey(key: KeyRecord, materials: KeyMaterialRecord[]): Promise<boolean> {
+    return this.db.transaction(() => {
+      const info = this.q.insertKeyIfAbsent.run(key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key));
+      if (info.changes !== 1) return false;
+      for (const m of materials) this.insertMaterial(m);
+      return true;
+    });
+  }
+
+  async updateKeys(keys: KeyRecord[]): Promise<boolean> {
+    try {
+      return this.db.transaction(() => {
+        for (const key of keys) {
+          if (!this.replaceKey(key)) throw new StaleRevision();
+        }
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof StaleRevision) return false;
+      throw e;
+    }
+  }
+
   async createAlias(a: AliasRecord): Promise<boolean> {
     return this.q.insertAlias.run(a.accountId, a.region, a.aliasName, a.targetKeyId, a.createdAt, a.updatedAt).changes === 1;
   }
@@ -165,6 +196,9 @@ export class SqliteKeyStore implements KeyStore {
   }
 }
 
+/** Thrown inside a transaction to roll it back when one record of a batch is stale. */
+class StaleRevision extends Error {}
+
 function prepareStatements(db: SqlDatabase) {
   return {
     insertKey: db.prepare(
@@ -190,6 +224,11 @@ function prepareStatements(db: SqlDatabase) {
     insertMaterial: db.prepare(
       'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
+    insertKeyIfAbsent: db.prepare(
+      'INSERT OR IGNORE INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    regionsOfKey: db.prepare('SELECT record FROM keys WHERE account_id = ? AND key_id = ? ORDER BY region'),
+    listMaterials: db.prepare('SELECT * FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? ORDER BY version'),
     getMaterial: db.prepare('SELECT material_id, wrapped, created_at FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? AND version = ?'),
     deleteMaterials: db.prepare('DELETE FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ?'),
     insertAlias: db.prepare(
