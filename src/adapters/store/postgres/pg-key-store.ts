@@ -8,8 +8,8 @@
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { GrantRecord } from '../../../domain/grants.js';
 import type { KeyStore, Page } from '../../../ports/key-store.js';
-import { statement as s, type PgDatabase } from './pg-database.js';
-import { aliasOf, pageOf, recordOf } from '../key-rows.js';
+import { statement as s, type PgDatabase, type Queryable } from './pg-database.js';
+import { aliasOf, materialOf, pageOf, recordOf, rotationDueOf } from '../key-rows.js';
 
 const KEY = 'account_id = $1 AND region = $2 AND key_id = $3';
 const ALIAS_COLUMNS = 'account_id, region, alias_name, target_key_id, created_at, updated_at';
@@ -18,11 +18,11 @@ const Q = {
   // One statement, so the key and its first material are created together or not at all.
   createKey: s(
     'key_create',
-    'WITH k AS (INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7)) ' +
-      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $8, $9, $10, $11)',
+    'WITH k AS (INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record, rotation_due) VALUES ($1, $2, $3, $4, $5, $6, $7, $12)) ' +
+      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at, rotation_type) VALUES ($1, $2, $3, $8, $9, $10, $11, $13)',
   ),
   getKey: s('key_get', `SELECT record FROM keys WHERE ${KEY}`),
-  updateKey: s('key_update', `UPDATE keys SET state = $4, deletion_date = $5, revision = $6, record = $7 WHERE ${KEY} AND revision = $8`),
+  updateKey: s('key_update', `UPDATE keys SET state = $4, deletion_date = $5, revision = $6, record = $7, rotation_due = $9 WHERE ${KEY} AND revision = $8`),
   deleteDueKey: s('key_delete_due', `DELETE FROM keys WHERE ${KEY} AND state = 'PendingDeletion' AND deletion_date <= $4`),
   deleteMaterials: s('key_delete_materials', `DELETE FROM key_materials WHERE ${KEY}`),
   deleteAliasesOfKey: s('key_delete_aliases', 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3'),
@@ -32,7 +32,28 @@ const Q = {
     'key_due',
     "SELECT record FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= $1 ORDER BY deletion_date, account_id, region, key_id LIMIT $2",
   ),
-  getMaterial: s('material_get', `SELECT material_id, wrapped, created_at FROM key_materials WHERE ${KEY} AND version = $4`),
+  getMaterial: s('material_get', `SELECT version, material_id, wrapped, created_at, rotation_type FROM key_materials WHERE ${KEY} AND version = $4`),
+  insertMaterial: s(
+    'material_insert',
+    'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at, rotation_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ' +
+      'ON CONFLICT DO NOTHING',
+  ),
+  listMaterials: s(
+    'material_list',
+    `SELECT version, material_id, wrapped, created_at, rotation_type FROM key_materials WHERE ${KEY} AND version > $4 ORDER BY version LIMIT $5`,
+  ),
+  dueForRotation: s(
+    'key_due_rotation',
+    "SELECT record FROM keys WHERE state = 'Enabled' AND rotation_due IS NOT NULL AND rotation_due <= $1 " +
+      'ORDER BY rotation_due, account_id, region, key_id LIMIT $2',
+  ),
+  acquireLease: s(
+    'lease_acquire',
+    'INSERT INTO scheduler_leases (name, owner, expires_at) VALUES ($1, $2, $3) ' +
+      'ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at ' +
+      'WHERE scheduler_leases.owner = excluded.owner OR scheduler_leases.expires_at <= $4',
+  ),
+  releaseLease: s('lease_release', 'DELETE FROM scheduler_leases WHERE name = $1 AND owner = $2'),
 
   insertAlias: s(
     'alias_create',
@@ -66,6 +87,17 @@ const Q = {
   deleteGrant: s('grant_delete', `DELETE FROM grants WHERE ${KEY} AND grant_id = $4`),
 };
 
+/** Compare-and-set of a key record on its revision (see updateKey). */
+async function casKey(q: Queryable, key: KeyRecord): Promise<boolean> {
+  const { rowCount } = await q.run(Q.updateKey, [
+    key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key), key.revision - 1, rotationDueOf(key),
+  ]);
+  return rowCount === 1;
+}
+
+/** Thrown inside addMaterialVersion's transaction to roll it back when the version exists. */
+class VersionExists extends Error {}
+
 export class PgKeyStore implements KeyStore {
   /** `db` is shared with the other PostgreSQL stores of the same database; see open-postgres.ts. */
   constructor(private readonly db: PgDatabase) {}
@@ -73,7 +105,7 @@ export class PgKeyStore implements KeyStore {
   async createKey(key: KeyRecord, m: KeyMaterialRecord): Promise<void> {
     await this.db.run(Q.createKey, [
       key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key),
-      m.version, m.materialId, m.wrapped, m.createdAt,
+      m.version, m.materialId, m.wrapped, m.createdAt, rotationDueOf(key), m.rotationType ?? null,
     ]);
   }
 
@@ -83,10 +115,38 @@ export class PgKeyStore implements KeyStore {
   }
 
   async updateKey(key: KeyRecord): Promise<boolean> {
-    const { rowCount } = await this.db.run(Q.updateKey, [
-      key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key), key.revision - 1,
-    ]);
-    return rowCount === 1;
+    return casKey(this.db, key);
+  }
+
+  async addMaterialVersion(key: KeyRecord, m: KeyMaterialRecord): Promise<boolean> {
+    // The CAS locks the key row, so writers of the same key serialise; a version that already exists rolls back.
+    const added = await this.db.transaction(async (tx) => {
+      if (!(await casKey(tx, key))) return false;
+      const inserted = await tx.run(Q.insertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt, m.rotationType ?? null]);
+      if (inserted.rowCount !== 1) throw new VersionExists();
+      return true;
+    }).catch((e) => {
+      if (e instanceof VersionExists) return false;
+      throw e;
+    });
+    return added;
+  }
+
+  async listMaterials(accountId: string, region: string, keyId: string, afterVersion: number, limit: number): Promise<Page<KeyMaterialRecord>> {
+    const { rows } = await this.db.run(Q.listMaterials, [accountId, region, keyId, afterVersion, limit + 1]);
+    return pageOf(rows.map((r) => materialOf(accountId, region, keyId, r)), limit, (m) => String(m.version));
+  }
+
+  async keysDueForRotation(now: number, limit: number): Promise<KeyRecord[]> {
+    return (await this.db.run(Q.dueForRotation, [now, limit])).rows.map((r) => recordOf<KeyRecord>(r));
+  }
+
+  async acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    return (await this.db.run(Q.acquireLease, [name, owner, now + ttlMs, now])).rowCount === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.db.run(Q.releaseLease, [name, owner]);
   }
 
   async deleteKeyIfDue(accountId: string, region: string, keyId: string, now: number): Promise<boolean> {
@@ -112,17 +172,7 @@ export class PgKeyStore implements KeyStore {
 
   async getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined> {
     const { rows } = await this.db.run(Q.getMaterial, [accountId, region, keyId, version]);
-    if (!rows.length) return undefined;
-    const row = rows[0];
-    return {
-      accountId,
-      region,
-      keyId,
-      version,
-      materialId: row.material_id as string,
-      wrapped: row.wrapped as Buffer,
-      createdAt: Number(row.created_at),
-    };
+    return rows.length ? materialOf(accountId, region, keyId, rows[0]) : undefined;
   }
 
   async createAlias(a: AliasRecord): Promise<boolean> {
