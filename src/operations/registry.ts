@@ -18,6 +18,7 @@ import { createKey } from './keys/create-key.js';
 import { cancelKeyDeletion, disableKey, enableKey, scheduleKeyDeletion, updateKeyDescription } from './keys/key-lifecycle.js';
 import { describeKey, listKeys } from './keys/key-queries.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
+import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus, listKeyRotations, rotateKeyOnDemand } from './rotation/key-rotation.js';
 
 export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   CancelKeyDeletion: cancelKeyDeletion,
@@ -29,7 +30,9 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   DeriveSharedSecret: deriveSharedSecretHandler,
   DescribeKey: describeKey,
   DisableKey: disableKey,
+  DisableKeyRotation: disableKeyRotation,
   EnableKey: enableKey,
+  EnableKeyRotation: enableKeyRotation,
   Encrypt: encrypt,
   GenerateDataKey: generateDataKeyWithPlaintext,
   GenerateDataKeyPair: generateDataKeyPair,
@@ -39,10 +42,12 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   GenerateRandom: generateRandom,
   GetKeyLastUsage: getKeyLastUsage,
   GetKeyPolicy: getKeyPolicy,
+  GetKeyRotationStatus: getKeyRotationStatus,
   GetPublicKey: getPublicKey,
   ListAliases: listAliases,
   ListGrants: listGrants,
   ListKeyPolicies: listKeyPolicies,
+  ListKeyRotations: listKeyRotations,
   ListKeys: listKeys,
   ListResourceTags: listResourceTags,
   ListRetirableGrants: listRetirableGrants,
@@ -50,6 +55,7 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   ReEncrypt: reEncrypt,
   RetireGrant: retireGrant,
   RevokeGrant: revokeGrant,
+  RotateKeyOnDemand: rotateKeyOnDemand,
   ScheduleKeyDeletion: scheduleKeyDeletion,
   Sign: signHandler,
   TagResource: tagResource,
