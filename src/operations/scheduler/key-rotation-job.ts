@@ -8,7 +8,9 @@
  * Each rotation is recorded as CloudTrail's `RotateKey` service event before
  * it is committed (fail closed, as deletions). The commit is compare-and-set
  * on the key's revision and re-checks that the key is still due, so two
- * nodes racing cannot rotate a key twice.
+ * nodes racing cannot rotate a key twice. (Only when a run outlives its
+ * lease can two nodes both record the event for one rotation; a crash after
+ * the event and before the commit repeats the event at the next run.)
  */
 import { recordKeyServiceEvent, ROTATE_KEY } from '../../audit/service-events.js';
 import type { KeyRecord } from '../../domain/key-model.js';
@@ -33,7 +35,10 @@ function dueAt(key: KeyRecord, now: number): boolean {
 }
 
 /** Rotates `key` if it is (still) due at `now`; returns whether this call rotated it. */
-export async function rotateIfDue(deps: Deps, key: KeyRecord, now: number): Promise<boolean> {
+export async function rotateIfDue(deps: Deps, listed: KeyRecord, now: number): Promise<boolean> {
+  // The listing may be stale (another node may have rotated the key since): start from the stored record.
+  const key = await deps.store.getKey(listed.accountId, listed.region, listed.keyId);
+  if (!key || !dueAt(key, now)) return false;
   const previousMaterialId = key.currentMaterialId;
   const rotated = await rotateMaterial(deps, key, {
     type: 'AUTOMATIC',

@@ -11,6 +11,7 @@
  * On one node, runs never overlap: a run asked for while one is in progress
  * starts after it.
  */
+import { systemClock, type Clock } from '../../ports/clock.js';
 import type { Deps } from '../context.js';
 import type { SchedulerJob } from './job.js';
 
@@ -24,6 +25,12 @@ export interface SchedulerOptions {
   owner: string;
   /** How long a lease lasts unless renewed (default 5 minutes). */
   leaseMs?: number;
+  /**
+   * The time leases are measured in: real time (the default), not the key
+   * lifecycle clock, so moving that clock (tests' ManualClock) never expires
+   * a lease a run still holds.
+   */
+  leaseClock?: Clock;
   observer?: SchedulerObserver;
 }
 
@@ -34,6 +41,8 @@ const DEFAULT_LEASE_MS = 5 * 60_000;
 
 export class LifecycleScheduler {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Runs asked for and not finished; timer ticks are skipped while any is. */
+  private pending = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly leaseMs: number;
 
@@ -47,15 +56,22 @@ export class LifecycleScheduler {
 
   /** Runs every job once (after any run in progress); never rejects. */
   runOnce(): Promise<RunReport> {
-    const run = this.tail.then(() => this.runJobs());
+    this.pending++;
+    const run = this.tail.then(() => this.runJobs()).finally(() => this.pending--);
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  /** Runs every `intervalMs` (real time) until stop(); the timer does not keep the process alive. */
+  /**
+   * Runs every `intervalMs` (real time) until stop(), skipping a tick while a
+   * run is still going (ticks never queue up); the timer does not keep the
+   * process alive.
+   */
   start(intervalMs: number): void {
-    this.stop();
-    this.timer = setInterval(() => void this.runOnce(), intervalMs);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = setInterval(() => {
+      if (this.pending === 0) void this.runOnce();
+    }, intervalMs);
     this.timer.unref();
   }
 
@@ -75,16 +91,17 @@ export class LifecycleScheduler {
   private async runJob(job: SchedulerJob): Promise<number | 'skipped' | 'failed'> {
     const { store, clock } = this.deps;
     const owner = this.options.owner;
+    const leaseClock = this.options.leaseClock ?? systemClock;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      if (!(await store.acquireLease(job.name, owner, clock.now(), this.leaseMs))) return 'skipped';
+      if (!(await store.acquireLease(job.name, owner, leaseClock.now(), this.leaseMs))) return 'skipped';
     } catch (error) {
       this.options.observer?.jobRan(job, { ok: false, error }, seconds(), clock.now());
       return 'failed';
     }
     try {
-      const actions = await job.run({ deps: this.deps, renew: () => store.acquireLease(job.name, owner, clock.now(), this.leaseMs) });
+      const actions = await job.run({ deps: this.deps, renew: () => store.acquireLease(job.name, owner, leaseClock.now(), this.leaseMs) });
       this.options.observer?.jobRan(job, { ok: true, actions }, seconds(), clock.now());
       return actions;
     } catch (error) {
