@@ -3,6 +3,7 @@
  * `startTrent` is used by the CLI and by tests (with a fake clock).
  */
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStores } from './adapters/store/sqlite/open-sqlite.js';
 import { openPostgresStores } from './adapters/store/postgres/open-postgres.js';
@@ -31,9 +32,9 @@ import { MaterialCache } from './operations/material-cache.js';
 import { RequestLimiter } from './operations/request-limiter.js';
 import type { QuotaPolicy } from './domain/request-quotas.js';
 import { ChangeFollower } from './adapters/store/changes/change-follower.js';
-import { CHANGE_RETENTION_MS } from './adapters/store/changes/published-changes.js';
-import { sweepDueDeletions } from './operations/deletion-sweeper.js';
-import { sweepExpiredImportedMaterial } from './operations/import/expire-imported-material.js';
+import { changeFeedPruningJob } from './adapters/store/changes/change-feed-pruning-job.js';
+import { LifecycleScheduler, type RunReport } from './operations/scheduler/scheduler.js';
+import { LIFECYCLE_JOBS } from './operations/scheduler/jobs.js';
 import type { Deps, KeyUsageHistory } from './operations/context.js';
 import type { AuditSink } from './ports/audit-sink.js';
 import type { KeyStore } from './ports/key-store.js';
@@ -61,8 +62,10 @@ export interface TrentOptions {
   env?: NodeJS.ProcessEnv;
   /** Clock for key lifecycle (deletion dates), session expiry and audit event times; SigV4 skew checks always use real time. */
   clock?: Clock;
-  /** How often scheduled deletions are swept, in ms. */
+  /** How often the lifecycle scheduler runs (deletions, rotations, session cleanup), in ms. Default one minute. */
   sweepIntervalMs?: number;
+  /** This node's name in the scheduler's leases; default host, pid and a random suffix. */
+  schedulerOwner?: string;
   logger?: Logger;
   /**
    * Where audit events go. Default: the tamper-evident trail in
@@ -106,14 +109,15 @@ export interface Trent {
   metrics: Metrics;
   /** The change feed follower that keeps this process's caches current. */
   changes: ChangeFollower;
-  /** Runs the deletion sweep now; returns how many keys were deleted. */
+  /** Runs the lifecycle scheduler now; returns how many keys it deleted. */
   sweep(): Promise<number>;
+  /** Runs every lifecycle job now (after a run in progress); reports what each did. */
+  runScheduler(): Promise<RunReport>;
   /** Stops the listener (letting requests in flight finish), seals the audit log, closes the store. */
   close(): Promise<void>;
 }
 
 export const STORE_FILE = 'trent.db';
-const SESSION_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Verified credentials held in memory (least recently used out). */
 const CREDENTIAL_CACHE_SIZE = 10_000;
 /** /metrics counts keys by state at most this often. */
@@ -272,46 +276,30 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const query = new QueryEndpoint({ ...deps, credentials: cache }, authenticator, pipeline);
   const app = new TrentApp({ deps, authenticator, pipeline, query, cloudTrail: new CloudTrailService(reader, deps), observability });
 
-  const sweep = async () => {
-    const started = process.hrtime.bigint();
-    try {
-      // Expired sessions are kept a day, so their users hear ExpiredToken rather than an unknown key.
-      // (Not an audit event: removing dead credentials changes nothing a caller could use.)
-      const removed = await stores.identity.deleteExpiredSessions(clock.now() - SESSION_RETENTION_MS);
-      metrics.schedulerRun('session-cleanup', true, Number(process.hrtime.bigint() - started) / 1e9, clock.now());
-      if (removed > 0) metrics.schedulerAction('session-cleanup', 'sessions_removed', removed);
-    } catch (e) {
-      metrics.schedulerRun('session-cleanup', false, Number(process.hrtime.bigint() - started) / 1e9, clock.now());
-      logger.error('session cleanup failed', { error: String(e) });
-    }
-    try {
-      await stores.changes.prune(CHANGE_RETENTION_MS);
-    } catch (e) {
-      logger.warn('pruning the change feed failed', { error: String(e) });
-    }
-    await sweepExpiredImportedMaterial(deps).catch((e) => logger.error('imported key material expiry failed', { error: String(e) }));
-    const sweepStarted = process.hrtime.bigint();
-    try {
-      const deleted = await sweepDueDeletions(deps);
-      metrics.schedulerRun('key-deletion', true, Number(process.hrtime.bigint() - sweepStarted) / 1e9, clock.now());
-      if (deleted > 0) {
-        metrics.schedulerAction('key-deletion', 'keys_deleted', deleted);
-        logger.info('scheduled key deletions completed', { deleted });
-      }
-      return deleted;
-    } catch (e) {
-      metrics.schedulerRun('key-deletion', false, Number(process.hrtime.bigint() - sweepStarted) / 1e9, clock.now());
-      logger.error('deletion sweep failed', { error: String(e) });
-      return 0;
-    }
-  };
-  const scheduler = options.scheduler !== false;
-  if (scheduler) await sweep();
-  const timer = scheduler ? setInterval(sweep, options.sweepIntervalMs ?? 60_000) : undefined;
-  timer?.unref();
+  const scheduler = new LifecycleScheduler(deps, [...LIFECYCLE_JOBS, changeFeedPruningJob(stores.changes)], {
+    owner: options.schedulerOwner ?? `${hostname()}:${process.pid}:${cryptoRandom.bytes(6).toString('hex')}`,
+    observer: {
+      jobRan(job, outcome, seconds, at) {
+        metrics.schedulerRun(job.name, outcome.ok, seconds, at);
+        if (!outcome.ok) {
+          logger.error('scheduled job failed', { job: job.name, error: String(outcome.error) });
+          return;
+        }
+        if (outcome.actions === 0) return;
+        metrics.schedulerAction(job.name, job.action, outcome.actions);
+        if (job.name !== 'session-cleanup') logger.info('scheduled job completed', { job: job.name, [job.action]: outcome.actions });
+      },
+    },
+  });
+  // Due work (deletions, rotations, expiries) that fell due while no node ran is caught up now.
+  // With several workers one of them runs it; the store's leases keep nodes from doubling it.
+  if (options.scheduler !== false) {
+    await scheduler.runOnce();
+    scheduler.start(options.sweepIntervalMs ?? 60_000);
+  }
 
   const shutdown = async () => {
-    clearInterval(timer);
+    await scheduler.stop();
     changes.stop();
     try {
       // After the listener: every request that was answered has its event; the log file is sealed with a digest.
@@ -337,7 +325,11 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     ...(sink ? { audit: sink } : {}),
     metrics,
     changes,
-    sweep,
+    sweep: async () => {
+      const deleted = (await scheduler.runOnce())['key-deletion'];
+      return typeof deleted === 'number' ? deleted : 0;
+    },
+    runScheduler: () => scheduler.runOnce(),
     close: async () => {
       await server.close();
       await shutdown();

@@ -5,12 +5,12 @@
  * acts (fail closed: if the event cannot be recorded, the action waits for
  * the next run).
  *
- * Hooks for work not built yet: automatic rotation records ROTATE_KEY (with
- * `additionalEventData: { keyMaterialId }` of the new material), expiry of
- * imported key material records DELETE_EXPIRED_KEY_MATERIAL (with
- * `additionalEventData: { keyMaterialId }` of the material removed); both
- * through recordKeyServiceEvent, as operations/deletion-sweeper.ts does for
- * DELETE_KEY.
+ * Automatic rotation (operations/scheduler/key-rotation-job.ts) records
+ * ROTATE_KEY with `serviceEventDetails` { rotationType, keyOrigin,
+ * previousKeyMaterialId, currentKeyMaterialId }, as CloudTrail shows it.
+ * Expiry of imported key material records DELETE_EXPIRED_KEY_MATERIAL (with
+ * `additionalEventData: { keyMaterialId }` of the material removed) the same
+ * way, as a scheduler job (operations/scheduler/jobs.ts).
  */
 import { keyArn } from '../domain/key-ids.js';
 import type { AuditSink } from '../ports/audit-sink.js';

@@ -65,8 +65,30 @@ export interface KeyRecord {
    * symmetric and HMAC keys (and for records written before it existed).
    */
   publicKey?: string;
+  /** Automatic and on-demand rotation; absent until the key first uses either. */
+  rotation?: RotationState;
   /** Incremented by every update; stores reject a write whose expected revision is stale. */
   revision: number;
+}
+
+/** Which kind of rotation created a key-material version (absent for a key's first material). */
+export type RotationType = 'AUTOMATIC' | 'ON_DEMAND';
+
+export interface RotationState {
+  /** Whether automatic rotation is enabled (EnableKeyRotation / DisableKeyRotation). */
+  automatic: boolean;
+  /** Days between automatic rotations (90-2560); kept when automatic rotation is disabled. */
+  periodDays: number;
+  /**
+   * Epoch ms the next automatic rotation is due, while automatic rotation is
+   * enabled: the anchor plus the period. Stores index it (rotation_due) for
+   * the scheduler.
+   */
+  nextRotationDate?: number;
+  /** Epoch ms the period counts from: when automatic rotation was enabled, or the last automatic rotation. */
+  anchor?: number;
+  /** On-demand rotations performed (AWS allows a fixed number per key). */
+  onDemandCount: number;
 }
 
 export interface KeyMaterialRecord {
@@ -79,6 +101,8 @@ export interface KeyMaterialRecord {
   /** The material wrapped under the root key; never the plaintext. */
   wrapped: Buffer;
   createdAt: number;
+  /** How this version came to be, when a rotation made it; absent for the key's first material. */
+  rotationType?: RotationType;
 }
 
 export interface AliasRecord {

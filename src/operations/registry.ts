@@ -23,6 +23,7 @@ import { describeKey, listKeys } from './keys/key-queries.js';
 import { replicateKey } from './multi-region/replicate-key.js';
 import { updatePrimaryRegion } from './multi-region/update-primary-region.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
+import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus, listKeyRotations, rotateKeyOnDemand } from './rotation/key-rotation.js';
 
 export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   CancelKeyDeletion: cancelKeyDeletion,
@@ -35,7 +36,9 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   DeriveSharedSecret: deriveSharedSecretHandler,
   DescribeKey: describeKey,
   DisableKey: disableKey,
+  DisableKeyRotation: disableKeyRotation,
   EnableKey: enableKey,
+  EnableKeyRotation: enableKeyRotation,
   Encrypt: encrypt,
   GenerateDataKey: generateDataKeyWithPlaintext,
   GenerateDataKeyPair: generateDataKeyPair,
@@ -46,11 +49,13 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   GetKeyLastUsage: getKeyLastUsage,
   GetKeyPolicy: getKeyPolicy,
   GetParametersForImport: getParametersForImport,
+  GetKeyRotationStatus: getKeyRotationStatus,
   GetPublicKey: getPublicKey,
   ImportKeyMaterial: importKeyMaterial,
   ListAliases: listAliases,
   ListGrants: listGrants,
   ListKeyPolicies: listKeyPolicies,
+  ListKeyRotations: listKeyRotations,
   ListKeys: listKeys,
   ListResourceTags: listResourceTags,
   ListRetirableGrants: listRetirableGrants,
@@ -59,6 +64,7 @@ export const KMS_HANDLERS: Readonly<Record<string, Handler>> = {
   ReplicateKey: replicateKey,
   RetireGrant: retireGrant,
   RevokeGrant: revokeGrant,
+  RotateKeyOnDemand: rotateKeyOnDemand,
   ScheduleKeyDeletion: scheduleKeyDeletion,
   Sign: signHandler,
   TagResource: tagResource,

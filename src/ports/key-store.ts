@@ -12,7 +12,23 @@ export interface Page<T> {
   next?: string;
 }
 
-export interface KeyStore {
+/**
+ * Named leases that let one node of several sharing a store run a scheduled
+ * job at a time. A lease is held by `owner` until `expiresAt`; an expired
+ * lease may be taken by anyone.
+ */
+export interface SchedulerLeases {
+  /**
+   * Takes (or renews) the lease `name` for `owner` until `now + ttlMs` if it is
+   * free, expired, or already `owner`'s; returns whether `owner` holds it now.
+   * Atomic: of several owners racing for a free lease exactly one wins.
+   */
+  acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it (so the next run anywhere need not wait for expiry). */
+  releaseLease(name: string, owner: string): Promise<void>;
+}
+
+export interface KeyStore extends SchedulerLeases {
   /** Creates a key with its first material, or without any (origin EXTERNAL, PendingImport). */
   createKey(key: KeyRecord, material?: KeyMaterialRecord): Promise<void>;
   getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined>;
@@ -44,8 +60,19 @@ export interface KeyStore {
   /** Keys whose `validTo` is at or before `now`, soonest first, in any account or region. */
   keysWithExpiredMaterial(now: number, limit: number): Promise<KeyRecord[]>;
   getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined>;
-  /** Every material version of a key in one region, oldest first. */
-  listMaterials(accountId: string, region: string, keyId: string): Promise<KeyMaterialRecord[]>;
+  /**
+   * Adds a key-material version and replaces the key record in one
+   * transaction, if the stored revision is `key.revision - 1` (as updateKey)
+   * and the version is new. Returns false, changing nothing, otherwise.
+   */
+  addMaterialVersion(key: KeyRecord, material: KeyMaterialRecord): Promise<boolean>;
+  /** A key's material versions in version order, those after `afterVersion` (exclusive). */
+  listMaterials(accountId: string, region: string, keyId: string, afterVersion: number, limit: number): Promise<Page<KeyMaterialRecord>>;
+  /**
+   * Enabled keys whose automatic rotation is due (rotation.nextRotationDate
+   * at or before `now`), in any account or region, earliest first.
+   */
+  keysDueForRotation(now: number, limit: number): Promise<KeyRecord[]>;
 
   /**
    * Multi-Region keys: the record of `keyId` in every region of the account

@@ -190,8 +190,8 @@ export function storeContract(name: string, open: () => Promise<Stores>, cleanup
       assert.equal(await store.createReplicaKey(replica, copies), true);
       assert.equal(await store.createReplicaKey({ ...replica, description: 'again' }, copies), false);
       assert.deepEqual(await store.getKey(replica.accountId, 'eu-west-1', keyId), replica);
-      assert.deepEqual(await store.listMaterials(replica.accountId, 'eu-west-1', keyId), copies);
-      assert.deepEqual(await store.listMaterials(primary.accountId, 'us-east-1', keyId), [material(primary, 1)]);
+      assert.deepEqual((await store.listMaterials(replica.accountId, 'eu-west-1', keyId, 0, 10)).items, copies);
+      assert.deepEqual((await store.listMaterials(primary.accountId, 'us-east-1', keyId, 0, 10)).items, [material(primary, 1)]);
       assert.deepEqual((await store.multiRegionKeys(primary.accountId, keyId)).map((k) => k.region), ['eu-west-1', 'us-east-1']);
       assert.deepEqual(await store.multiRegionKeys('999999999999', keyId), []);
 
@@ -206,6 +206,105 @@ export function storeContract(name: string, open: () => Promise<Stores>, cleanup
         (await store.multiRegionKeys(primary.accountId, keyId)).map((k) => [k.region, k.primaryRegion, k.revision]),
         [['eu-west-1', 'eu-west-1', 2], ['us-east-1', 'eu-west-1', 2]],
       );
+    });
+
+    it('rotation: addMaterialVersion adds a version and replaces the key atomically, compare-and-set on revision', async () => {
+      const k = key();
+      await store.createKey(k, material(k));
+      const v2 = { ...material(k, 2), materialId: 'c'.repeat(64), rotationType: 'ON_DEMAND' as const, createdAt: 50 };
+      const next = { ...k, currentMaterialVersion: 2, currentMaterialId: v2.materialId, revision: 2 };
+      assert.equal(await store.addMaterialVersion(next, v2), true);
+      const got = (await store.getKey(k.accountId, k.region, k.keyId))!;
+      assert.deepEqual([got.currentMaterialVersion, got.currentMaterialId, got.revision], [2, v2.materialId, 2]);
+      const stored = (await store.getMaterial(k.accountId, k.region, k.keyId, 2))!;
+      assert.deepEqual([stored.materialId, stored.rotationType, stored.createdAt, [...stored.wrapped]], [v2.materialId, 'ON_DEMAND', 50, [1, 2, 3, 2]]);
+      assert.equal((await store.getMaterial(k.accountId, k.region, k.keyId, 1))!.rotationType, undefined);
+
+      // A stale revision adds nothing.
+      const v3 = { ...material(k, 3), rotationType: 'AUTOMATIC' as const };
+      assert.equal(await store.addMaterialVersion({ ...next, currentMaterialVersion: 3, revision: 2 }, v3), false);
+      assert.equal(await store.getMaterial(k.accountId, k.region, k.keyId, 3), undefined);
+      // An existing version is refused and the key is left as it was.
+      assert.equal(await store.addMaterialVersion({ ...next, description: 'changed', revision: 3 }, { ...v2, materialId: 'd'.repeat(64) }), false);
+      const after = (await store.getKey(k.accountId, k.region, k.keyId))!;
+      assert.deepEqual([after.description, after.revision], ['d', 2]);
+      assert.equal((await store.getMaterial(k.accountId, k.region, k.keyId, 2))!.materialId, v2.materialId);
+    });
+
+    it('rotation: two writers racing to add the same version, exactly one wins', async () => {
+      const k = key();
+      await store.createKey(k, material(k));
+      const attempts = await Promise.all(
+        ['c', 'd', 'e', 'f'].map((x) =>
+          store.addMaterialVersion({ ...k, currentMaterialVersion: 2, currentMaterialId: x.repeat(64), revision: 2 }, { ...material(k, 2), materialId: x.repeat(64) }),
+        ),
+      );
+      assert.equal(attempts.filter(Boolean).length, 1);
+      const got = (await store.getKey(k.accountId, k.region, k.keyId))!;
+      assert.equal(got.currentMaterialId, (await store.getMaterial(k.accountId, k.region, k.keyId, 2))!.materialId);
+    });
+
+    it('rotation: listMaterials pages a key\'s versions in version order', async () => {
+      const k = key();
+      const other = key();
+      await store.createKey(k, material(k));
+      await store.createKey(other, material(other));
+      let current = k;
+      for (let v = 2; v <= 5; v++) {
+        const next = { ...current, currentMaterialVersion: v, revision: current.revision + 1 };
+        assert.equal(await store.addMaterialVersion(next, material(k, v)), true);
+        current = next;
+      }
+      const first = await store.listMaterials(k.accountId, k.region, k.keyId, 0, 2);
+      assert.deepEqual(first.items.map((m) => m.version), [1, 2]);
+      assert.ok(first.next);
+      const second = await store.listMaterials(k.accountId, k.region, k.keyId, Number(first.next), 2);
+      assert.deepEqual(second.items.map((m) => m.version), [3, 4]);
+      const third = await store.listMaterials(k.accountId, k.region, k.keyId, Number(second.next), 2);
+      assert.deepEqual(third.items.map((m) => m.version), [5]);
+      assert.equal(third.next, undefined);
+      assert.deepEqual((await store.listMaterials(other.accountId, other.region, other.keyId, 0, 10)).items.map((m) => m.version), [1]);
+    });
+
+    it('rotation: keysDueForRotation lists Enabled keys with automatic rotation due, earliest first, following updates', async () => {
+      const rotation = (next: number, automatic = true) => ({ automatic, periodDays: 365, nextRotationDate: next, anchor: 0, onDemandCount: 0 });
+      const late = key({ rotation: rotation(150) });
+      const early = key({ rotation: rotation(100) });
+      const notYet = key({ rotation: rotation(300) });
+      const disabled = key({ state: 'Disabled', rotation: rotation(100) });
+      const off = key({ rotation: rotation(100, false) });
+      const never = key();
+      for (const k of [late, early, notYet, disabled, off, never]) await store.createKey(k, material(k));
+      assert.deepEqual((await store.keysDueForRotation(200, 10)).map((k) => k.keyId), [early.keyId, late.keyId]);
+      assert.deepEqual((await store.keysDueForRotation(200, 1)).map((k) => k.keyId), [early.keyId]);
+      // Updates move the indexed date: disabling rotation, re-enabling the key, a new date.
+      assert.equal(await store.updateKey({ ...early, rotation: rotation(100, false), revision: 2 }), true);
+      assert.equal(await store.updateKey({ ...disabled, state: 'Enabled', revision: 2 }), true);
+      assert.equal(await store.updateKey({ ...notYet, rotation: rotation(180), revision: 2 }), true);
+      assert.deepEqual((await store.keysDueForRotation(200, 10)).map((k) => k.keyId).sort(), [late.keyId, disabled.keyId, notYet.keyId].sort());
+      // A rotation that moves the date on takes the key off the list.
+      const rotated = { ...late, currentMaterialVersion: 2, rotation: rotation(1000), revision: 2 };
+      assert.equal(await store.addMaterialVersion(rotated, material(late, 2)), true);
+      assert.ok(!(await store.keysDueForRotation(200, 10)).some((k) => k.keyId === late.keyId));
+    });
+
+    it('scheduler leases: one owner at a time, renewable, taken over after expiry, released', async () => {
+      assert.equal(await store.acquireLease('key-rotation', 'node-a', 1000, 500), true);
+      assert.equal(await store.acquireLease('key-rotation', 'node-b', 1200, 500), false);
+      assert.equal(await store.acquireLease('key-deletion', 'node-b', 1200, 500), true, 'leases are per name');
+      assert.equal(await store.acquireLease('key-rotation', 'node-a', 1400, 500), true, 'the owner renews');
+      assert.equal(await store.acquireLease('key-rotation', 'node-b', 1800, 500), false, 'renewed until 1900');
+      assert.equal(await store.acquireLease('key-rotation', 'node-b', 1900, 500), true, 'expired: taken over');
+      await store.releaseLease('key-rotation', 'node-a');
+      assert.equal(await store.acquireLease('key-rotation', 'node-a', 2000, 500), false, 'release by a non-owner changes nothing');
+      await store.releaseLease('key-rotation', 'node-b');
+      assert.equal(await store.acquireLease('key-rotation', 'node-a', 2000, 500), true);
+    });
+
+    it('scheduler leases: of owners racing for a free lease exactly one wins', async () => {
+      const owners = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'];
+      const won = await Promise.all(owners.map((o) => store.acquireLease('race', o, 5000, 1000)));
+      assert.equal(won.filter(Boolean).length, 1);
     });
 
     it('aliases: unique per account and region, update, delete, list by key with paging', async () => {

@@ -2,7 +2,7 @@
  * Row decoding and paging shared by the SQLite and PostgreSQL key stores:
  * both fetch `limit + 1` rows, so one more row than the page means more follow.
  */
-import type { AliasRecord, KeyMaterialRecord } from '../../domain/key-model.js';
+import type { AliasRecord, KeyMaterialRecord, KeyRecord, RotationType } from '../../domain/key-model.js';
 import type { Page } from '../../ports/key-store.js';
 
 export type Row = Record<string, unknown>;
@@ -29,14 +29,27 @@ export function aliasOf(row: Row): AliasRecord {
   };
 }
 
-export function materialOf(row: Row): KeyMaterialRecord {
-  return {
-    accountId: row.account_id as string,
-    region: row.region as string,
-    keyId: row.key_id as string,
+/**
+ * The indexed `rotation_due` column of a key: its next automatic rotation while
+ * that is enabled, else null. Multi-Region replicas are never due: their
+ * primary rotates and the new version reaches them.
+ */
+export function rotationDueOf(key: KeyRecord): number | null {
+  if (key.multiRegion && key.primaryRegion !== undefined && key.primaryRegion !== key.region) return null;
+  return key.rotation?.automatic && key.rotation.nextRotationDate !== undefined ? key.rotation.nextRotationDate : null;
+}
+
+/** A `key_materials` row (material_id, wrapped, created_at, version, rotation_type) of the named key. */
+export function materialOf(accountId: string, region: string, keyId: string, row: Row): KeyMaterialRecord {
+  const m: KeyMaterialRecord = {
+    accountId,
+    region,
+    keyId,
     version: Number(row.version),
     materialId: row.material_id as string,
     wrapped: row.wrapped as Buffer,
     createdAt: Number(row.created_at),
   };
+  if (row.rotation_type) m.rotationType = row.rotation_type as RotationType;
+  return m;
 }

@@ -7,6 +7,7 @@
  * the two processes' memory. Each side keeps the other's regions in
  * KeyRecord.peerRegions, so DescribeKey lists them.
  */
+import { allMaterials } from '../all-materials.js';
 import { err, KmsError } from '../../domain/errors.js';
 import { isMultiRegionKeyId, keyArn } from '../../domain/key-ids.js';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../../domain/key-model.js';
@@ -43,7 +44,7 @@ interface WireMaterial {
 
 export async function sealMaterials(primary: KeyRecord, toRegion: string, peer: PeerLink, deps: Deps, afterVersion = 0): Promise<WireMaterial[]> {
   const out: WireMaterial[] = [];
-  for (const m of await deps.store.listMaterials(primary.accountId, primary.region, primary.keyId)) {
+  for (const m of await allMaterials(deps.store, primary.accountId, primary.region, primary.keyId)) {
     if (m.version <= afterVersion) continue;
     const plain = await deps.materials.get(primary.accountId, primary.region, primary.keyId, m.version);
     if (!plain) throw err.internal();

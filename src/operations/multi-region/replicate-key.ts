@@ -10,6 +10,7 @@
  * is complete when the call returns, so only the response shows Creating and
  * DescribeKey already shows Enabled.
  */
+import { allMaterials } from '../all-materials.js';
 import { err } from '../../domain/errors.js';
 import { keyArn } from '../../domain/key-ids.js';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../../domain/key-model.js';
@@ -80,7 +81,7 @@ export const replicateKey: Handler = async (input, ctx, deps) => {
   const existing = await deps.store.getKey(primary.accountId, replicaRegion, primary.keyId);
   if (existing) throw alreadyReplicated(replicaArn);
   const now = deps.clock.now();
-  const materials: KeyMaterialRecord[] = (await deps.store.listMaterials(primary.accountId, primary.region, primary.keyId)).map((m) => ({
+  const materials: KeyMaterialRecord[] = (await allMaterials(deps.store, primary.accountId, primary.region, primary.keyId)).map((m) => ({
     ...m,
     region: replicaRegion,
   }));

@@ -7,6 +7,24 @@
  * are JSON in TEXT (exact round trip; JSONB would refuse the \u0000 escape a
  * description may contain). Wrapped material is BYTEA. Times are epoch ms.
  */
+/**
+ * Key rotation (step 2): `keys.rotation_due` mirrors the record's
+ * rotation.nextRotationDate while automatic rotation is enabled, indexed for
+ * Enabled keys so the scheduler finds due keys without a scan;
+ * `key_materials.rotation_type` says which rotation made a version;
+ * `scheduler_leases` lets one node at a time run each scheduled job.
+ */
+const ROTATION_STEP = `
+  ALTER TABLE keys ADD COLUMN rotation_due BIGINT;
+  CREATE INDEX keys_due_for_rotation ON keys (rotation_due) WHERE state = 'Enabled' AND rotation_due IS NOT NULL;
+  ALTER TABLE key_materials ADD COLUMN rotation_type TEXT COLLATE "C";
+  CREATE TABLE scheduler_leases (
+    name TEXT COLLATE "C" PRIMARY KEY,
+    owner TEXT COLLATE "C" NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  `;
+
 export const PG_KEY_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE keys (
@@ -54,6 +72,7 @@ export const PG_KEY_MIGRATIONS: readonly string[] = [
   CREATE INDEX grants_by_id ON grants (grant_id);
   CREATE INDEX grants_by_retiring_principal ON grants (account_id, region, retiring_principal, grant_id);
   `,
+  ROTATION_STEP,
   // Imported key material: the expiry of a key's material, for the expiry sweep.
   `
   ALTER TABLE keys ADD COLUMN valid_to BIGINT;

@@ -8,8 +8,8 @@
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { GrantRecord } from '../../../domain/grants.js';
 import type { KeyStore, Page } from '../../../ports/key-store.js';
-import { statement as s, type PgDatabase } from './pg-database.js';
-import { aliasOf, materialOf, pageOf, recordOf } from '../key-rows.js';
+import { statement as s, type PgDatabase, type Queryable } from './pg-database.js';
+import { aliasOf, materialOf, pageOf, recordOf, rotationDueOf } from '../key-rows.js';
 
 /** Thrown inside a transaction to roll it back when one record of a batch is stale. */
 class StaleRevision extends Error {}
@@ -21,17 +21,18 @@ const Q = {
   // One statement, so the key and its first material are created together or not at all.
   createKey: s(
     'key_create',
-    'WITH k AS (INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)) ' +
-      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $9, $10, $11, $12)',
+    'WITH k AS (INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, rotation_due, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)) ' +
+      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at, rotation_type) VALUES ($1, $2, $3, $10, $11, $12, $13, $14)',
   ),
   createKeyWithoutMaterial: s(
     'key_create_empty',
-    'INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+    'INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, rotation_due, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
   ),
   upsertMaterial: s(
     'material_upsert',
-    'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ' +
-      'ON CONFLICT (account_id, region, key_id, version) DO UPDATE SET material_id = excluded.material_id, wrapped = excluded.wrapped, created_at = excluded.created_at',
+    'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at, rotation_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ' +
+      'ON CONFLICT (account_id, region, key_id, version) DO UPDATE SET material_id = excluded.material_id, wrapped = excluded.wrapped, ' +
+      'created_at = excluded.created_at, rotation_type = excluded.rotation_type',
   ),
   deleteMaterial: s('material_delete', `DELETE FROM key_materials WHERE ${KEY} AND version = $4`),
   materialExpired: s(
@@ -39,7 +40,10 @@ const Q = {
     'SELECT record FROM keys WHERE valid_to IS NOT NULL AND valid_to <= $1 ORDER BY valid_to, account_id, region, key_id LIMIT $2',
   ),
   getKey: s('key_get', `SELECT record FROM keys WHERE ${KEY}`),
-  updateKey: s('key_update', `UPDATE keys SET state = $4, deletion_date = $5, valid_to = $6, revision = $7, record = $8 WHERE ${KEY} AND revision = $9`),
+  updateKey: s(
+    'key_update',
+    `UPDATE keys SET state = $4, deletion_date = $5, valid_to = $6, rotation_due = $7, revision = $8, record = $9 WHERE ${KEY} AND revision = $10`,
+  ),
   deleteDueKey: s('key_delete_due', `DELETE FROM keys WHERE ${KEY} AND state = 'PendingDeletion' AND deletion_date <= $4`),
   deleteMaterials: s('key_delete_materials', `DELETE FROM key_materials WHERE ${KEY}`),
   deleteAliasesOfKey: s('key_delete_aliases', 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3'),
@@ -51,16 +55,32 @@ const Q = {
   ),
   insertKeyIfAbsent: s(
     'key_create_if_absent',
-    'INSERT INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7) ' +
+    'INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, rotation_due, revision, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ' +
       'ON CONFLICT (account_id, region, key_id) DO NOTHING',
   ),
-  insertMaterial: s(
-    'material_create',
-    'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-  ),
   regionsOfKey: s('key_regions', 'SELECT record FROM keys WHERE account_id = $1 AND key_id = $2 ORDER BY region'),
-  listMaterials: s('material_list', `SELECT * FROM key_materials WHERE ${KEY} ORDER BY version`),
-  getMaterial: s('material_get', `SELECT material_id, wrapped, created_at FROM key_materials WHERE ${KEY} AND version = $4`),
+  getMaterial: s('material_get', `SELECT version, material_id, wrapped, created_at, rotation_type FROM key_materials WHERE ${KEY} AND version = $4`),
+  insertMaterial: s(
+    'material_insert',
+    'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at, rotation_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ' +
+      'ON CONFLICT DO NOTHING',
+  ),
+  listMaterials: s(
+    'material_list',
+    `SELECT version, material_id, wrapped, created_at, rotation_type FROM key_materials WHERE ${KEY} AND version > $4 ORDER BY version LIMIT $5`,
+  ),
+  dueForRotation: s(
+    'key_due_rotation',
+    "SELECT record FROM keys WHERE state = 'Enabled' AND rotation_due IS NOT NULL AND rotation_due <= $1 " +
+      'ORDER BY rotation_due, account_id, region, key_id LIMIT $2',
+  ),
+  acquireLease: s(
+    'lease_acquire',
+    'INSERT INTO scheduler_leases (name, owner, expires_at) VALUES ($1, $2, $3) ' +
+      'ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at ' +
+      'WHERE scheduler_leases.owner = excluded.owner OR scheduler_leases.expires_at <= $4',
+  ),
+  releaseLease: s('lease_release', 'DELETE FROM scheduler_leases WHERE name = $1 AND owner = $2'),
 
   insertAlias: s(
     'alias_create',
@@ -94,24 +114,31 @@ const Q = {
   deleteGrant: s('grant_delete', `DELETE FROM grants WHERE ${KEY} AND grant_id = $4`),
 };
 
-/** Parameters of Q.updateKey: the compare-and-set of a key record on its previous revision. */
-function updateParams(key: KeyRecord): unknown[] {
+/** The columns of a key row in Q.createKey / Q.insertKeyIfAbsent order. */
+function keyRow(key: KeyRecord): unknown[] {
   return [
-    key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, key.revision, JSON.stringify(key), key.revision - 1,
+    key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, rotationDueOf(key), key.revision, JSON.stringify(key),
   ];
 }
+
+/** Compare-and-set of a key record on its previous revision (see updateKey). */
+async function casKey(q: Queryable, key: KeyRecord): Promise<boolean> {
+  return (await q.run(Q.updateKey, [...keyRow(key), key.revision - 1])).rowCount === 1;
+}
+
+/** Thrown inside addMaterialVersion's transaction to roll it back when the version exists. */
+class VersionExists extends Error {}
 
 export class PgKeyStore implements KeyStore {
   /** `db` is shared with the other PostgreSQL stores of the same database; see open-postgres.ts. */
   constructor(private readonly db: PgDatabase) {}
 
   async createKey(key: KeyRecord, m?: KeyMaterialRecord): Promise<void> {
-    const row = [key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, key.revision, JSON.stringify(key)];
     if (!m) {
-      await this.db.run(Q.createKeyWithoutMaterial, row);
+      await this.db.run(Q.createKeyWithoutMaterial, keyRow(key));
       return;
     }
-    await this.db.run(Q.createKey, [...row, m.version, m.materialId, m.wrapped, m.createdAt]);
+    await this.db.run(Q.createKey, [...keyRow(key), m.version, m.materialId, m.wrapped, m.createdAt, m.rotationType ?? null]);
   }
 
   async getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined> {
@@ -120,20 +147,51 @@ export class PgKeyStore implements KeyStore {
   }
 
   async updateKey(key: KeyRecord): Promise<boolean> {
-    return (await this.db.run(Q.updateKey, updateParams(key))).rowCount === 1;
+    return casKey(this.db, key);
+  }
+
+  async addMaterialVersion(key: KeyRecord, m: KeyMaterialRecord): Promise<boolean> {
+    // The CAS locks the key row, so writers of the same key serialise; a version that already exists rolls back.
+    const added = await this.db.transaction(async (tx) => {
+      if (!(await casKey(tx, key))) return false;
+      const inserted = await tx.run(Q.insertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt, m.rotationType ?? null]);
+      if (inserted.rowCount !== 1) throw new VersionExists();
+      return true;
+    }).catch((e) => {
+      if (e instanceof VersionExists) return false;
+      throw e;
+    });
+    return added;
+  }
+
+  async listMaterials(accountId: string, region: string, keyId: string, afterVersion: number, limit: number): Promise<Page<KeyMaterialRecord>> {
+    const { rows } = await this.db.run(Q.listMaterials, [accountId, region, keyId, afterVersion, limit + 1]);
+    return pageOf(rows.map((r) => materialOf(accountId, region, keyId, r)), limit, (m) => String(m.version));
+  }
+
+  async keysDueForRotation(now: number, limit: number): Promise<KeyRecord[]> {
+    return (await this.db.run(Q.dueForRotation, [now, limit])).rows.map((r) => recordOf<KeyRecord>(r));
+  }
+
+  async acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    return (await this.db.run(Q.acquireLease, [name, owner, now + ttlMs, now])).rowCount === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.db.run(Q.releaseLease, [name, owner]);
   }
 
   async putImportedMaterial(key: KeyRecord, m: KeyMaterialRecord): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      if ((await tx.run(Q.updateKey, updateParams(key))).rowCount !== 1) return false;
-      await tx.run(Q.upsertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt]);
+      if (!(await casKey(tx, key))) return false;
+      await tx.run(Q.upsertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt, m.rotationType ?? null]);
       return true;
     });
   }
 
   async deleteImportedMaterial(key: KeyRecord, version: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      if ((await tx.run(Q.updateKey, updateParams(key))).rowCount !== 1) return false;
+      if (!(await casKey(tx, key))) return false;
       await tx.run(Q.deleteMaterial, [key.accountId, key.region, key.keyId, version]);
       return true;
     });
@@ -166,21 +224,7 @@ export class PgKeyStore implements KeyStore {
 
   async getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined> {
     const { rows } = await this.db.run(Q.getMaterial, [accountId, region, keyId, version]);
-    if (!rows.length) return undefined;
-    const row = rows[0];
-    return {
-      accountId,
-      region,
-      keyId,
-      version,
-      materialId: row.material_id as string,
-      wrapped: row.wrapped as Buffer,
-      createdAt: Number(row.created_at),
-    };
-  }
-
-  async listMaterials(accountId: string, region: string, keyId: string): Promise<KeyMaterialRecord[]> {
-    return (await this.db.run(Q.listMaterials, [accountId, region, keyId])).rows.map(materialOf);
+    return rows.length ? materialOf(accountId, region, keyId, rows[0]) : undefined;
   }
 
   async multiRegionKeys(accountId: string, keyId: string): Promise<KeyRecord[]> {
@@ -189,12 +233,10 @@ export class PgKeyStore implements KeyStore {
 
   async createReplicaKey(key: KeyRecord, materials: KeyMaterialRecord[]): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const created = await tx.run(Q.insertKeyIfAbsent, [
-        key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key),
-      ]);
+      const created = await tx.run(Q.insertKeyIfAbsent, keyRow(key));
       if (created.rowCount !== 1) return false;
       for (const m of materials) {
-        await tx.run(Q.insertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt]);
+        await tx.run(Q.insertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt, m.rotationType ?? null]);
       }
       return true;
     });
@@ -204,7 +246,7 @@ export class PgKeyStore implements KeyStore {
     try {
       return await this.db.transaction(async (tx) => {
         for (const key of keys) {
-          if ((await tx.run(Q.updateKey, updateParams(key))).rowCount !== 1) throw new StaleRevision();
+          if (!(await casKey(tx, key))) throw new StaleRevision();
         }
         return true;
       });

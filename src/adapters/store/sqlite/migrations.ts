@@ -1,3 +1,21 @@
+/**
+ * Key rotation (step 3): `keys.rotation_due` mirrors the record's
+ * rotation.nextRotationDate while automatic rotation is enabled, indexed for
+ * Enabled keys so the scheduler finds due keys without a scan;
+ * `key_materials.rotation_type` says which rotation made a version;
+ * `scheduler_leases` lets one node at a time run each scheduled job.
+ */
+const ROTATION_STEP = `
+  ALTER TABLE keys ADD COLUMN rotation_due INTEGER;
+  CREATE INDEX keys_due_for_rotation ON keys(rotation_due) WHERE state = 'Enabled' AND rotation_due IS NOT NULL;
+  ALTER TABLE key_materials ADD COLUMN rotation_type TEXT;
+  CREATE TABLE scheduler_leases (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `;
+
 /** Schema of keys, key material and aliases (component 'keys'). Append only. */
 export const KEY_MIGRATIONS: readonly string[] = [
   `
@@ -48,6 +66,7 @@ export const KEY_MIGRATIONS: readonly string[] = [
   CREATE INDEX grants_by_id ON grants(grant_id);
   CREATE INDEX grants_by_retiring_principal ON grants(account_id, region, retiring_principal);
   `,
+  ROTATION_STEP,
   // Imported key material: the expiry of a key's material, for the expiry sweep.
   `
   ALTER TABLE keys ADD COLUMN valid_to INTEGER;

@@ -3,7 +3,7 @@
  * every acknowledged change survives a crash, each method one transaction.
  */
 import type { SqlDatabase } from './sqlite-driver.js';
-import { aliasOf, materialOf, pageOf, recordOf, type Row } from '../key-rows.js';
+import { aliasOf, materialOf, pageOf, recordOf, rotationDueOf, type Row } from '../key-rows.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { GrantRecord } from '../../../domain/grants.js';
 import type { KeyStore, Page } from '../../../ports/key-store.js';
@@ -23,13 +23,13 @@ export class SqliteKeyStore implements KeyStore {
 
   async createKey(key: KeyRecord, material?: KeyMaterialRecord): Promise<void> {
     this.db.transaction(() => {
-      this.q.insertKey.run(key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, key.revision, JSON.stringify(key));
+      this.q.insertKey.run(key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, rotationDueOf(key), key.revision, JSON.stringify(key));
       if (material) this.insertMaterial(material);
     });
   }
 
   private insertMaterial(m: KeyMaterialRecord): void {
-    this.q.insertMaterial.run(m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt);
+    this.q.insertMaterial.run(m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt, m.rotationType ?? null);
   }
 
   async getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined> {
@@ -43,15 +43,42 @@ export class SqliteKeyStore implements KeyStore {
 
   private replaceKey(key: KeyRecord): boolean {
     const info = this.q.updateKey.run(
-      key.state, key.deletionDate ?? null, key.validTo ?? null, key.revision, JSON.stringify(key), key.accountId, key.region, key.keyId, key.revision - 1,
+      key.state, key.deletionDate ?? null, key.validTo ?? null, rotationDueOf(key), key.revision, JSON.stringify(key),
+      key.accountId, key.region, key.keyId, key.revision - 1,
     );
-    return info.changes === 1;
+    return Number(info.changes) === 1;
+  }
+
+  async addMaterialVersion(key: KeyRecord, m: KeyMaterialRecord): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.q.getMaterial.get(m.accountId, m.region, m.keyId, m.version) !== undefined) return false;
+      if (!this.replaceKey(key)) return false;
+      this.insertMaterial(m);
+      return true;
+    });
+  }
+
+  async listMaterials(accountId: string, region: string, keyId: string, afterVersion: number, limit: number): Promise<Page<KeyMaterialRecord>> {
+    const rows = this.q.listMaterials.all(accountId, region, keyId, afterVersion, limit + 1) as Row[];
+    return pageOf(rows.map((r) => materialOf(accountId, region, keyId, r)), limit, (m) => String(m.version));
+  }
+
+  async keysDueForRotation(now: number, limit: number): Promise<KeyRecord[]> {
+    return (this.q.dueForRotation.all(now, limit) as Row[]).map(recordOf<KeyRecord>);
+  }
+
+  async acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    return Number(this.q.acquireLease.run(name, owner, now + ttlMs, now).changes) === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    this.q.releaseLease.run(name, owner);
   }
 
   async putImportedMaterial(key: KeyRecord, m: KeyMaterialRecord): Promise<boolean> {
     return this.db.transaction(() => {
       if (!this.replaceKey(key)) return false;
-      this.q.upsertMaterial.run(m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt);
+      this.q.upsertMaterial.run(m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt, m.rotationType ?? null);
       return true;
     });
   }
@@ -91,20 +118,7 @@ export class SqliteKeyStore implements KeyStore {
 
   async getMaterial(accountId: string, region: string, keyId: string, version: number): Promise<KeyMaterialRecord | undefined> {
     const row = this.q.getMaterial.get(accountId, region, keyId, version) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      accountId,
-      region,
-      keyId,
-      version,
-      materialId: row.material_id as string,
-      wrapped: row.wrapped as Buffer,
-      createdAt: row.created_at as number,
-    };
-  }
-
-  async listMaterials(accountId: string, region: string, keyId: string): Promise<KeyMaterialRecord[]> {
-    return (this.q.listMaterials.all(accountId, region, keyId) as Row[]).map(materialOf);
+    return row ? materialOf(accountId, region, keyId, row) : undefined;
   }
 
   async multiRegionKeys(accountId: string, keyId: string): Promise<KeyRecord[]> {
@@ -113,7 +127,9 @@ export class SqliteKeyStore implements KeyStore {
 
   async createReplicaKey(key: KeyRecord, materials: KeyMaterialRecord[]): Promise<boolean> {
     return this.db.transaction(() => {
-      const info = this.q.insertKeyIfAbsent.run(key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.revision, JSON.stringify(key));
+      const info = this.q.insertKeyIfAbsent.run(
+        key.accountId, key.region, key.keyId, key.state, key.deletionDate ?? null, key.validTo ?? null, rotationDueOf(key), key.revision, JSON.stringify(key),
+      );
       if (info.changes !== 1) return false;
       for (const m of materials) this.insertMaterial(m);
       return true;
@@ -202,16 +218,17 @@ class StaleRevision extends Error {}
 function prepareStatements(db: SqlDatabase) {
   return {
     insertKey: db.prepare(
-      'INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO keys (account_id, region, key_id, state, deletion_date, valid_to, rotation_due, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     getKey: db.prepare('SELECT record FROM keys WHERE account_id = ? AND region = ? AND key_id = ?'),
     updateKey: db.prepare(
-      'UPDATE keys SET state = ?, deletion_date = ?, valid_to = ?, revision = ?, record = ? WHERE account_id = ? AND region = ? AND key_id = ? AND revision = ?',
+      'UPDATE keys SET state = ?, deletion_date = ?, valid_to = ?, rotation_due = ?, revision = ?, record = ? WHERE account_id = ? AND region = ? AND key_id = ? AND revision = ?',
     ),
     materialExpired: db.prepare('SELECT record FROM keys WHERE valid_to IS NOT NULL AND valid_to <= ? ORDER BY valid_to LIMIT ?'),
     upsertMaterial: db.prepare(
-      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (account_id, region, key_id, version) DO UPDATE SET material_id = excluded.material_id, wrapped = excluded.wrapped, created_at = excluded.created_at',
+      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at, rotation_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (account_id, region, key_id, version) DO UPDATE SET material_id = excluded.material_id, wrapped = excluded.wrapped, ' +
+        'created_at = excluded.created_at, rotation_type = excluded.rotation_type',
     ),
     deleteMaterial: db.prepare('DELETE FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? AND version = ?'),
     deleteDueKey: db.prepare(
@@ -222,14 +239,27 @@ function prepareStatements(db: SqlDatabase) {
       "SELECT record FROM keys WHERE state = 'PendingDeletion' AND deletion_date <= ? ORDER BY deletion_date LIMIT ?",
     ),
     insertMaterial: db.prepare(
-      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO key_materials (account_id, region, key_id, version, material_id, wrapped, created_at, rotation_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertKeyIfAbsent: db.prepare(
-      'INSERT OR IGNORE INTO keys (account_id, region, key_id, state, deletion_date, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO keys (account_id, region, key_id, state, deletion_date, valid_to, rotation_due, revision, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     regionsOfKey: db.prepare('SELECT record FROM keys WHERE account_id = ? AND key_id = ? ORDER BY region'),
-    listMaterials: db.prepare('SELECT * FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? ORDER BY version'),
-    getMaterial: db.prepare('SELECT material_id, wrapped, created_at FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? AND version = ?'),
+    getMaterial: db.prepare(
+      'SELECT version, material_id, wrapped, created_at, rotation_type FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? AND version = ?',
+    ),
+    listMaterials: db.prepare(
+      'SELECT version, material_id, wrapped, created_at, rotation_type FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ? AND version > ? ORDER BY version LIMIT ?',
+    ),
+    dueForRotation: db.prepare(
+      "SELECT record FROM keys WHERE state = 'Enabled' AND rotation_due IS NOT NULL AND rotation_due <= ? ORDER BY rotation_due LIMIT ?",
+    ),
+    acquireLease: db.prepare(
+      'INSERT INTO scheduler_leases (name, owner, expires_at) VALUES (?, ?, ?) ' +
+        'ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at ' +
+        'WHERE scheduler_leases.owner = excluded.owner OR scheduler_leases.expires_at <= ?',
+    ),
+    releaseLease: db.prepare('DELETE FROM scheduler_leases WHERE name = ? AND owner = ?'),
     deleteMaterials: db.prepare('DELETE FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ?'),
     insertAlias: db.prepare(
       'INSERT OR IGNORE INTO aliases (account_id, region, alias_name, target_key_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',

@@ -1,0 +1,130 @@
+/**
+ * EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus,
+ * RotateKeyOnDemand and ListKeyRotations. Each authorizes kms:<Operation> on
+ * the key, then applies AWS's rules on key type (rotation-rules.ts) and key
+ * state: changing rotation needs an Enabled key (DisabledException,
+ * KMSInvalidStateException otherwise); reading it works in any state.
+ */
+import { err } from '../../domain/errors.js';
+import type { KeyMaterialRecord } from '../../domain/key-model.js';
+import { assertStateAllows } from '../../domain/key-state.js';
+import type { Handler } from '../context.js';
+import { authorizeKeyAction } from '../authorization/authorize.js';
+import { resolveKey } from '../key-resolver.js';
+import { mutateKey } from '../mutate-key.js';
+import { decodeMarker, encodeMarker, pageLimit } from '../paging.js';
+import { toEpochSeconds } from '../key-metadata.js';
+import {
+  assertAutomaticRotationAllowed,
+  assertRotatableKey,
+  DEFAULT_ROTATION_PERIOD_DAYS,
+  ON_DEMAND_ROTATION_LIMIT,
+  onDemandLimitReached,
+  rotationOf,
+  withAutomaticRotation,
+  withoutAutomaticRotation,
+} from './rotation-rules.js';
+import { rotateMaterial } from './rotate-material.js';
+
+export const enableKeyRotation: Handler = async (input, ctx, deps) => {
+  const periodDays: number = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  await authorizeKeyAction(deps, ctx, { action: 'EnableKeyRotation', key, arn, facts: { rotationPeriodInDays: periodDays } });
+  await mutateKey(key, deps, (k) => {
+    assertAutomaticRotationAllowed(k, arn);
+    assertStateAllows('use', k.state, arn);
+    k.rotation = withAutomaticRotation(rotationOf(k), periodDays, deps.clock.now());
+    return k;
+  });
+  return {};
+};
+
+export const disableKeyRotation: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  await authorizeKeyAction(deps, ctx, { action: 'DisableKeyRotation', key, arn });
+  await mutateKey(key, deps, (k) => {
+    assertAutomaticRotationAllowed(k, arn);
+    assertStateAllows('use', k.state, arn);
+    k.rotation = withoutAutomaticRotation(rotationOf(k));
+    return k;
+  });
+  return {};
+};
+
+/**
+ * While a key is pending deletion its rotation status reads false (AWS); the
+ * stored setting returns if the deletion is cancelled. On-demand rotation
+ * completes within its request, so OnDemandRotationStartDate (an on-demand
+ * rotation in progress) is never reported.
+ */
+export const getKeyRotationStatus: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  await authorizeKeyAction(deps, ctx, { action: 'GetKeyRotationStatus', key, arn });
+  assertRotatableKey(key, arn);
+  const rotation = rotationOf(key);
+  const enabled = rotation.automatic && key.state !== 'PendingDeletion' && key.state !== 'PendingReplicaDeletion';
+  const out: Record<string, unknown> = { KeyId: arn, KeyRotationEnabled: enabled };
+  if (enabled) {
+    out.RotationPeriodInDays = rotation.periodDays;
+    if (rotation.nextRotationDate !== undefined) out.NextRotationDate = toEpochSeconds(rotation.nextRotationDate);
+  }
+  return out;
+};
+
+export const rotateKeyOnDemand: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  await authorizeKeyAction(deps, ctx, { action: 'RotateKeyOnDemand', key, arn });
+  const check = (k: typeof key) => {
+    assertRotatableKey(k, arn);
+    assertStateAllows('use', k.state, arn);
+    // Imported key material rotates to material imported for the purpose (not built here).
+    if (k.origin !== 'AWS_KMS') throw err.invalidState(`No available key material pending rotation for the key: ${arn}.`);
+    if (rotationOf(k).onDemandCount >= ON_DEMAND_ROTATION_LIMIT) throw onDemandLimitReached(arn);
+  };
+  check(key);
+  await rotateMaterial(deps, key, {
+    type: 'ON_DEMAND',
+    change: (k) => {
+      check(k);
+      const rotation = rotationOf(k);
+      k.rotation = { ...rotation, onDemandCount: rotation.onDemandCount + 1 };
+      return k;
+    },
+  });
+  return { KeyId: arn };
+};
+
+const LIST_DEFAULT_LIMIT = 100;
+const LIST_MAX_LIMIT = 1000;
+
+/**
+ * ROTATIONS_ONLY (the default) lists the versions rotations made;
+ * ALL_KEY_MATERIAL adds the key's first material. Generated material has no
+ * import state, expiration or description, so those members are absent.
+ */
+export const listKeyRotations: Handler = async (input, ctx, deps) => {
+  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
+  await authorizeKeyAction(deps, ctx, { action: 'ListKeyRotations', key, arn });
+  assertRotatableKey(key, arn);
+  const all = input.IncludeKeyMaterial === 'ALL_KEY_MATERIAL';
+  const limit = pageLimit(input.Limit, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT);
+  const position = decodeMarker(input.Marker);
+  const after = position === undefined ? 0 : Number(position);
+  if (!Number.isSafeInteger(after) || after < 0) throw err.validation('Invalid marker');
+  const page = await deps.store.listMaterials(key.accountId, key.region, key.keyId, all ? after : Math.max(after, 1), limit);
+  const rotations = page.items.map((m) => rotationEntry(key.keyId, m, key.currentMaterialVersion));
+  return page.next === undefined ? { Rotations: rotations, Truncated: false } : { Rotations: rotations, NextMarker: encodeMarker(page.next), Truncated: true };
+};
+
+function rotationEntry(keyId: string, m: KeyMaterialRecord, currentVersion: number): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
+    KeyId: keyId,
+    KeyMaterialId: m.materialId,
+    KeyMaterialState: m.version === currentVersion ? 'CURRENT' : 'NON_CURRENT',
+  };
+  if (m.rotationType !== undefined) {
+    entry.RotationDate = toEpochSeconds(m.createdAt);
+    entry.RotationType = m.rotationType;
+  }
+  return entry;
+}
