@@ -32,6 +32,7 @@ import { MaterialCache } from './operations/material-cache.js';
 import { RequestLimiter } from './operations/request-limiter.js';
 import type { QuotaPolicy } from './domain/request-quotas.js';
 import { ChangeFollower } from './adapters/store/changes/change-follower.js';
+import { CachedKeyStore } from './adapters/store/cached-key-store.js';
 import { changeFeedPruningJob } from './adapters/store/changes/change-feed-pruning-job.js';
 import { LifecycleScheduler, type RunReport } from './operations/scheduler/scheduler.js';
 import { LIFECYCLE_JOBS } from './operations/scheduler/jobs.js';
@@ -178,7 +179,6 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger();
   const { stores, rootKey, bootstrap } = await openStoresAndRootKey(options, env, logger, clock.now());
-  const store = stores.keys;
   const trailDir = trailDirOf(options.dataDir);
   let sink: AuditSink | undefined;
   try {
@@ -194,6 +194,9 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
       if (changes.consecutiveFailures === 1) logger.warn('reading the change feed failed; caches are bypassed until it succeeds', { error: String(e) });
     },
   });
+  const keyRecords = new CachedKeyStore(stores.keys, () => changes.trusted());
+  changes.subscribe(keyRecords);
+  const store: KeyStore = keyRecords;
   const materials = new MaterialCache(store, rootKey);
   changes.subscribe(materials);
   const replicationIdentity = await loadReplicationIdentity(stores.settings, rootKey);

@@ -58,9 +58,16 @@ function stop(child) {
   });
 }
 
+/** Resident memory of a process and its children (the worker processes), in MiB. */
 function rssMiB(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  const kib = (p) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+  let children = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean);
+  } catch {
+    // no children list on this kernel: the process alone
+  }
+  return Math.round([pid, ...children].reduce((sum, p) => sum + kib(p), 0) / 1024);
 }
 
 async function call(url, op, input) {
@@ -255,18 +262,25 @@ function printTable() {
   console.log(lines.join('\n'));
 }
 
-console.error(`Trent benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${CONCURRENCY} connections, ${SECONDS} s per row${opts.workers ? `, ${opts.workers} worker(s)` : ''}`);
+console.error(
+  `Trent benchmark: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+    `${CONCURRENCY} connections, ${SECONDS} s per row, ${opts.workers ?? `${cpus().length} (default)`} Trent worker process(es)`,
+);
 if (opts.scale) {
   await benchScale(Number(opts.scale));
 } else {
-  const bare = await startProcess([join(here, 'bare-server.mjs')]);
+  // The ceiling runs as many processes as Trent does (--workers, default one per core): like for like.
+  const processes = Number(opts.workers ?? cpus().length);
   let ceiling;
-  try {
-    const r = await load(bare.url, 'TrentService.Encrypt', [{ KeyId: 'alias/x', Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } }]);
-    ceiling = r.rps;
-    row('bare Node.js ceiling', '-', r, ceiling);
-  } finally {
-    await stop(bare.child);
+  for (const n of [...new Set([1, processes])]) {
+    const bare = await startProcess([join(here, 'bare-server.mjs'), String(n)]);
+    try {
+      const r = await load(bare.url, 'TrentService.Encrypt', [{ KeyId: 'alias/x', Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } }]);
+      if (n === processes) ceiling = r.rps;
+      row(`bare Node.js ceiling, ${n} process${n > 1 ? 'es' : ''}`, '-', r, n === processes ? r.rps : undefined);
+    } finally {
+      await stop(bare.child);
+    }
   }
   for (const store of opts.stores.split(',')) await benchTrent(store, ceiling);
 }

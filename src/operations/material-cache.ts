@@ -19,8 +19,14 @@ export interface UnwrappedMaterial {
   materialId: string;
 }
 
+/**
+ * Entries are grouped by key (`account/region/keyId`, the change feed's
+ * subject), so dropping a key's versions costs the same however full the
+ * cache is; keys are evicted least recently used first.
+ */
 export class MaterialCache {
-  private readonly entries = new Map<string, UnwrappedMaterial>();
+  private readonly keys = new Map<string, Map<number, UnwrappedMaterial>>();
+  private count = 0;
 
   constructor(
     private readonly store: KeyStore,
@@ -30,56 +36,63 @@ export class MaterialCache {
 
   /** The plaintext material, or undefined when that version does not exist. */
   async get(accountId: string, region: string, keyId: string, version: number): Promise<UnwrappedMaterial | undefined> {
-    const id = `${accountId}/${region}/${keyId}/${version}`;
-    const hit = this.entries.get(id);
+    const subject = `${accountId}/${region}/${keyId}`;
+    const versions = this.keys.get(subject);
+    const hit = versions?.get(version);
     if (hit) {
-      this.entries.delete(id);
-      this.entries.set(id, hit);
+      this.keys.delete(subject);
+      this.keys.set(subject, versions!);
       return hit;
     }
     const record = await this.store.getMaterial(accountId, region, keyId, version);
     if (!record) return undefined;
     const entry = { material: await this.rootKey.unwrap(record.wrapped, materialAad(record)), materialId: record.materialId };
-    this.remember(id, entry);
+    this.remember(subject, version, entry);
     return entry;
   }
 
-  private remember(id: string, entry: UnwrappedMaterial): void {
-    this.entries.set(id, entry);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.get(oldest)?.material.fill(0);
-      this.entries.delete(oldest);
+  private remember(subject: string, version: number, entry: UnwrappedMaterial): void {
+    let versions = this.keys.get(subject);
+    if (versions) this.keys.delete(subject);
+    else versions = new Map();
+    this.keys.set(subject, versions);
+    if (!versions.has(version)) this.count++;
+    versions.set(version, entry);
+    while (this.count > this.capacity && this.keys.size > 1) {
+      const oldest = this.keys.keys().next().value as string;
+      this.drop(oldest, true);
     }
   }
 
+  private drop(subject: string, wipe: boolean): void {
+    const versions = this.keys.get(subject);
+    if (!versions) return;
+    if (wipe) for (const entry of versions.values()) entry.material.fill(0);
+    this.count -= versions.size;
+    this.keys.delete(subject);
+  }
+
   rememberRecord(record: KeyMaterialRecord, material: Buffer): void {
-    this.remember(`${record.accountId}/${record.region}/${record.keyId}/${record.version}`, { material, materialId: record.materialId });
+    this.remember(`${record.accountId}/${record.region}/${record.keyId}`, record.version, { material, materialId: record.materialId });
   }
 
   /** Change feed: a changed key's entries go (not wiped: a request in flight may hold them). */
   changed(change: Change): void {
-    if (change.scope !== 'key') return;
-    const prefix = change.subject + '/';
-    for (const id of this.entries.keys()) if (id.startsWith(prefix)) this.entries.delete(id);
+    if (change.scope === 'key') this.drop(change.subject, false);
   }
 
   reset(): void {
-    this.entries.clear();
+    this.keys.clear();
+    this.count = 0;
   }
 
-  /** Entries held now. */
+  /** Key-material versions held now. */
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
+  /** A deleted key's material: dropped and wiped. */
   forgetKey(accountId: string, region: string, keyId: string): void {
-    const prefix = `${accountId}/${region}/${keyId}/`;
-    for (const [id, entry] of this.entries) {
-      if (id.startsWith(prefix)) {
-        entry.material.fill(0);
-        this.entries.delete(id);
-      }
-    }
+    this.drop(`${accountId}/${region}/${keyId}`, true);
   }
 }

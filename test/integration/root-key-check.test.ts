@@ -101,7 +101,7 @@ describe('root key check value', () => {
       await roundTrip(first.kms());
       await first.close();
       const db = openSqlite(join(dataDir, 'trent.db'));
-      assert.equal(db.prepare('DELETE FROM trent_settings').run().changes, 1);
+      assert.equal(db.prepare("DELETE FROM trent_settings WHERE name = 'root-key-check'").run().changes, 1);
       db.close();
 
       await assert.rejects(startTestServer({ dataDir, env: { ...first.env, TRENT_ROOT_KEY: key() } }), WRONG_KEY);

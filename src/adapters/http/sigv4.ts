@@ -10,7 +10,7 @@
  * headers canonicalised exactly (Node joins most repeats with ", " and drops
  * repeats of a few, e.g. host and content-type).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { KmsError } from '../../domain/errors.js';
 import {
   amzDateFromHttpDate,
@@ -261,7 +261,7 @@ export class SigV4Verifier {
     }
     if (!isLowerHex64(auth.signature)) throw invalid(MISMATCH);
 
-    const bodyHash = createHash('sha256').update(req.body).digest('hex');
+    const bodyHash = hash('sha256', req.body, 'hex');
     let canonicalHeaders = '';
     for (const name of auth.signedHeaders) {
       const v = req.headers[name];
@@ -285,7 +285,7 @@ export class SigV4Verifier {
       ALGORITHM + '\n' +
       auth.amzDate + '\n' +
       auth.date + '/' + auth.region + '/' + auth.service + '/' + TERMINATOR + '\n' +
-      createHash('sha256').update(canonicalRequest).digest('hex');
+      hash('sha256', canonicalRequest, 'hex');
     const key = this.signingKey(secretAccessKey, auth.date, auth.region, auth.service);
     const expected = createHmac('sha256', key).update(stringToSign).digest();
     if (!timingSafeEqual(expected, Buffer.from(auth.signature, 'hex'))) throw invalid(MISMATCH);
