@@ -4,6 +4,7 @@
  * would block the server it talks to.
  */
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 
 export const CLI_TIMEOUT_MS = 60_000;
 
@@ -21,6 +22,24 @@ export function cleanEnv(): NodeJS.ProcessEnv {
     env[k] = v;
   }
   return env;
+}
+
+/**
+ * An AWS CLI environment isolated from the host: no config or credentials
+ * files (the named ones in `work` do not exist), no instance metadata, no
+ * retries, no pager, region `region`, and the given credentials if any.
+ */
+export function isolatedCliEnv(work: string, region: string, credentials?: { accessKeyId: string; secretAccessKey: string }): NodeJS.ProcessEnv {
+  return {
+    ...cleanEnv(),
+    ...(credentials ? { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey } : {}),
+    AWS_DEFAULT_REGION: region,
+    AWS_CONFIG_FILE: join(work, 'no-such-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-such-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_PAGER: '',
+  };
 }
 
 /** Runs `aws ...`; never throws for a non-zero exit (the caller asserts), only when the CLI is missing or hangs. */

@@ -6,7 +6,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CreateKeyCommand,
   DecryptCommand,
@@ -22,7 +21,7 @@ import type { AuditEvent } from '../../src/audit/event.js';
 import { TEST_ACCESS_KEY_ID, TEST_ACCOUNT, TEST_REGION, TEST_SECRET, startTestServer, tempDir, type TestServer } from '../helpers/trent.js';
 import { createAccount, createUser } from '../helpers/identities.js';
 import { LOOKUP_EVENTS, eventOf, failure, requestIdOf, signedJson, trailEvents } from './audit-support.js';
-import { runAws } from '../helpers/aws-cli.js';
+import { isolatedCliEnv, runAws } from '../helpers/aws-cli.js';
 
 describe('CloudTrail LookupEvents and KMS GetKeyLastUsage', () => {
   let server: TestServer;
@@ -175,18 +174,7 @@ describe('CloudTrail LookupEvents and KMS GetKeyLastUsage', () => {
     it('aws cloudtrail lookup-events (AWS CLI v1) with an EventName attribute, and its paging', async () => {
       const work = tempDir('trent-ct-cli-');
       try {
-        const env: NodeJS.ProcessEnv = {};
-        for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('TRENT_')) env[k] = v;
-        Object.assign(env, {
-          AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
-          AWS_SECRET_ACCESS_KEY: TEST_SECRET,
-          AWS_DEFAULT_REGION: TEST_REGION,
-          AWS_CONFIG_FILE: join(work, 'no-such-config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-such-credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_MAX_ATTEMPTS: '1',
-          AWS_PAGER: '',
-        });
+        const env = isolatedCliEnv(work, TEST_REGION, { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET });
         const base = ['cloudtrail', 'lookup-events', '--endpoint-url', server.url, '--output', 'json'];
         const r = await runAws([...base, '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=Encrypt'], env);
         assert.equal(r.code, 0, r.stderr);

@@ -22,7 +22,7 @@ import {
   tempDir,
   type TestServer,
 } from '../helpers/trent.js';
-import { runAws, cleanEnv, type CliResult } from '../helpers/aws-cli.js';
+import { cleanEnv, isolatedCliEnv, runAws, type CliResult } from '../helpers/aws-cli.js';
 
 const ARN_PREFIX = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}`;
 const KEY_ARN = new RegExp(`^${ARN_PREFIX}:key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`);
@@ -66,17 +66,7 @@ describe('AWS CLI against Trent', () => {
 
   before(async () => {
     work = tempDir('trent-awscli-');
-    env = {
-      ...cleanEnv(),
-      AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: TEST_SECRET,
-      AWS_DEFAULT_REGION: TEST_REGION,
-      AWS_CONFIG_FILE: join(work, 'no-such-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-such-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_MAX_ATTEMPTS: '1',
-      AWS_PAGER: '',
-    };
+    env = isolatedCliEnv(work, TEST_REGION, { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET });
     const v = await runAws(['--version'], env);
     assert.equal(v.code, 0, `aws --version failed: ${v.stderr}`);
     cliVersion = (v.stdout + v.stderr).trim();

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, tempDir, TEST_ACCESS_KEY_ID, TEST_ACCOUNT, TEST_REGION, TEST_SECRET, type TestServer } from '../helpers/trent.js';
-import { runAws, type CliResult } from '../helpers/aws-cli.js';
+import { isolatedCliEnv, runAws, type CliResult } from '../helpers/aws-cli.js';
 
 
 
@@ -45,17 +45,7 @@ describe('IAM and STS through the AWS CLI', () => {
 
   before(async () => {
     work = tempDir('trent-iamcli-');
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('TRENT_')) env[k] = v;
-    baseEnv = {
-      ...env,
-      AWS_DEFAULT_REGION: TEST_REGION,
-      AWS_CONFIG_FILE: join(work, 'no-such-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-such-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_MAX_ATTEMPTS: '1',
-      AWS_PAGER: '',
-    };
+    baseEnv = isolatedCliEnv(work, TEST_REGION);
     server = await startTestServer();
   });
 

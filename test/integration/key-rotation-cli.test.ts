@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAws, cleanEnv } from '../helpers/aws-cli.js';
+import { isolatedCliEnv, runAws } from '../helpers/aws-cli.js';
 import { startTestServer, tempDir, TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET, type TestServer } from '../helpers/trent.js';
 
 const DAY = 86_400_000;
@@ -26,17 +26,7 @@ describe('key rotation with the AWS CLI', () => {
   before(async () => {
     server = await startTestServer({ sweepIntervalMs: 3_600_000 });
     work = tempDir('trent-rotation-cli-');
-    env = {
-      ...cleanEnv(),
-      AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: TEST_SECRET,
-      AWS_DEFAULT_REGION: TEST_REGION,
-      AWS_CONFIG_FILE: join(work, 'no-such-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-such-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_MAX_ATTEMPTS: '1',
-      AWS_PAGER: '',
-    };
+    env = isolatedCliEnv(work, TEST_REGION, { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET });
   });
   after(async () => {
     await server.close();
