@@ -55,10 +55,20 @@ export interface KeyRecord {
    * is deleted or expires, so only the same material can be reimported.
    */
   currentMaterialId: string;
-  /** EXTERNAL keys while their material is present: whether it expires. */
-  expirationModel?: 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
-  /** Epoch milliseconds at which imported material expires (KEY_MATERIAL_EXPIRES); stores index it. */
+  /** EXTERNAL keys while any of their material is present: whether some of it expires. */
+  expirationModel?: ExpirationModel;
+  /**
+   * Epoch milliseconds at which the first imported material version expires
+   * (any version, pending rotation included); stores index it for the expiry
+   * sweep. See imported-materials.ts.
+   */
   validTo?: number;
+  /**
+   * EXTERNAL keys: every key material version imported, with its import
+   * state and expiry (imported-materials.ts). Absent on records written
+   * before per-version tracking, which hold one version in the fields above.
+   */
+  importedMaterials?: ImportedMaterial[];
   /**
    * Asymmetric keys: the public key, SubjectPublicKeyInfo DER in base64, so
    * GetPublicKey and Verify need not unwrap the private key. Absent for
@@ -69,6 +79,25 @@ export interface KeyRecord {
   rotation?: RotationState;
   /** Incremented by every update; stores reject a write whose expected revision is stale. */
   revision: number;
+}
+
+export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+
+/** One imported key material version of a key of origin EXTERNAL. */
+export interface ImportedMaterial {
+  version: number;
+  /** Derived from the key id and the material (import-rules.ts). */
+  materialId: string;
+  /** Whether the material is stored now (IMPORTED) or was deleted or expired (PENDING_IMPORT). */
+  imported: boolean;
+  /** The last import's expiry; absent while not imported. */
+  expirationModel?: ExpirationModel;
+  /** Epoch ms; with KEY_MATERIAL_EXPIRES. */
+  validTo?: number;
+  /** KeyMaterialDescription of the last import that gave one. */
+  description?: string;
+  /** Epoch ms at which RotateKeyOnDemand made this version current; absent for the first version and a pending one. */
+  rotatedAt?: number;
 }
 
 /** Which kind of rotation created a key-material version (absent for a key's first material). */

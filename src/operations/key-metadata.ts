@@ -1,4 +1,5 @@
 /** Renders a stored key as the KeyMetadata structure of DescribeKey and CreateKey. */
+import { describedExpiry } from '../domain/imported-materials.js';
 import type { KeyRecord } from '../domain/key-model.js';
 import { algorithmsFor, isKeySpec, isKeyUsage, type UsageAlgorithms } from '../domain/key-specs.js';
 import { arnOf } from './key-resolver.js';
@@ -40,8 +41,9 @@ export function keyMetadata(key: KeyRecord): Record<string, unknown> {
     Origin: key.origin,
     KeyManager: 'CUSTOMER',
   };
-  if (key.validTo !== undefined) metadata.ValidTo = toEpochSeconds(key.validTo);
-  if (key.expirationModel !== undefined) metadata.ExpirationModel = key.expirationModel;
+  const expiry = describedExpiry(key);
+  if (expiry.validTo !== undefined) metadata.ValidTo = toEpochSeconds(expiry.validTo);
+  if (expiry.expirationModel !== undefined) metadata.ExpirationModel = expiry.expirationModel;
   const cmkSpec = customerMasterKeySpec(key.keySpec);
   if (cmkSpec !== undefined) metadata.CustomerMasterKeySpec = cmkSpec;
   metadata.KeySpec = key.keySpec;

@@ -2,7 +2,9 @@
  * A write-heavy KMS load for crash tests, and the check that everything it
  * saw acknowledged survived. A writer stops at its first failed request (its
  * node died): that request was never acknowledged, so nothing is expected of
- * it, except a DisableKey, which may or may not have committed.
+ * it, except a DisableKey or RotateKeyOnDemand, which may or may not have
+ * committed. Each key also gets automatic rotation enabled and one on-demand
+ * rotation, with ciphertext from before and after it.
  */
 import assert from 'node:assert/strict';
 import {
@@ -12,10 +14,14 @@ import {
   DecryptCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
+  EnableKeyRotationCommand,
   EncryptCommand,
+  GetKeyRotationStatusCommand,
   KMSClient,
+  ListKeyRotationsCommand,
   ListGrantsCommand,
   ListResourceTagsCommand,
+  RotateKeyOnDemandCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-kms';
 import { TEST_ACCESS_KEY_ID, TEST_ACCOUNT, TEST_SECRET } from './trent.js';
@@ -38,11 +44,29 @@ export interface Acknowledged {
   tagged: Map<string, string>;
   /** Grant id -> key id. */
   grants: Map<string, string>;
-  ciphertexts: { blob: Uint8Array; plaintext: Buffer; context: Record<string, string> }[];
+  /** EnableKeyRotation acknowledged. */
+  rotationEnabled: Set<string>;
+  /** RotateKeyOnDemand acknowledged. */
+  rotated: Set<string>;
+  /** RotateKeyOnDemand sent but not acknowledged: it may or may not have committed. */
+  maybeRotated: Set<string>;
+  /** `rotated`: made after the key's on-demand rotation (else before any). */
+  ciphertexts: { keyId: string; blob: Uint8Array; plaintext: Buffer; context: Record<string, string>; rotated: boolean }[];
 }
 
 export function newAcknowledged(): Acknowledged {
-  return { keys: [], aliases: new Map(), disabled: new Set(), maybeDisabled: new Set(), tagged: new Map(), grants: new Map(), ciphertexts: [] };
+  return {
+    keys: [],
+    aliases: new Map(),
+    disabled: new Set(),
+    maybeDisabled: new Set(),
+    tagged: new Map(),
+    grants: new Map(),
+    rotationEnabled: new Set(),
+    rotated: new Set(),
+    maybeRotated: new Set(),
+    ciphertexts: [],
+  };
 }
 
 export interface WriterOptions {
@@ -68,7 +92,7 @@ export async function writer(kms: KMSClient, name: string, ack: Acknowledged, st
       const plaintext = Buffer.from(`secret ${name}-${n}`);
       const context = { writer: name, n: String(n) };
       const enc = await kms.send(new EncryptCommand({ KeyId: alias, Plaintext: plaintext, EncryptionContext: context }));
-      ack.ciphertexts.push({ blob: enc.CiphertextBlob!, plaintext, context });
+      ack.ciphertexts.push({ keyId, blob: enc.CiphertextBlob!, plaintext, context, rotated: false });
       acked();
       if (options.grants) {
         const grant = await kms.send(
@@ -77,7 +101,17 @@ export async function writer(kms: KMSClient, name: string, ack: Acknowledged, st
         ack.grants.set(grant.GrantId!, keyId);
         acked();
       }
-      // EnableKeyRotation belongs here once the server implements it.
+      await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
+      ack.rotationEnabled.add(keyId);
+      acked();
+      ack.maybeRotated.add(keyId);
+      await kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }));
+      ack.rotated.add(keyId);
+      acked();
+      const after = Buffer.from(`rotated ${name}-${n}`);
+      const enc2 = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: after, EncryptionContext: context }));
+      ack.ciphertexts.push({ keyId, blob: enc2.CiphertextBlob!, plaintext: after, context, rotated: true });
+      acked();
       await kms.send(new TagResourceCommand({ KeyId: keyId, Tags: [{ TagKey: 'n', TagValue: String(n) }] }));
       ack.tagged.set(keyId, String(n));
       acked();
@@ -112,11 +146,30 @@ export async function verifyAcknowledged(kms: KMSClient, ack: Acknowledged): Pro
     const grants = (await kms.send(new ListGrantsCommand({ KeyId: keyId }))).Grants ?? [];
     assert.ok(grants.some((g) => g.GrantId === grantId), `grant ${grantId} of ${keyId}`);
   }
+  for (const keyId of ack.rotationEnabled) {
+    assert.equal((await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled, true, keyId);
+  }
+  /** Key id -> its current material id after an acknowledged rotation. */
+  const currentAfterRotation = new Map<string, string>();
+  for (const keyId of ack.maybeRotated) {
+    const rotations = (await kms.send(new ListKeyRotationsCommand({ KeyId: keyId }))).Rotations ?? [];
+    const current = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.CurrentKeyMaterialId!;
+    if (ack.rotated.has(keyId)) assert.equal(rotations.length, 1, keyId);
+    else assert.ok(rotations.length <= 1, keyId);
+    if (rotations.length === 1) {
+      assert.deepEqual([rotations[0].RotationType, rotations[0].KeyMaterialId], ['ON_DEMAND', current], keyId);
+      currentAfterRotation.set(keyId, current);
+    }
+  }
   let decrypted = 0;
   for (const c of ack.ciphertexts) {
     try {
       const dec = await kms.send(new DecryptCommand({ CiphertextBlob: c.blob, EncryptionContext: c.context }));
       assert.deepEqual(Buffer.from(dec.Plaintext!), c.plaintext);
+      // Ciphertext from after the rotation is under the rotated material; from before, under the first.
+      const rotatedTo = currentAfterRotation.get(c.keyId);
+      if (c.rotated) assert.equal(dec.KeyMaterialId, rotatedTo, c.keyId);
+      else if (rotatedTo !== undefined) assert.notEqual(dec.KeyMaterialId, rotatedTo, c.keyId);
       decrypted++;
     } catch (e) {
       // a key disabled after the encrypt refuses to decrypt; everything else must decrypt

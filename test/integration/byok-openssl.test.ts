@@ -157,6 +157,66 @@ describe('BYOK with OpenSSL and the AWS CLI', () => {
       '--import-token', `fileb://${p.token}`, '--expiration-model', 'KEY_MATERIAL_DOES_NOT_EXPIRE');
   });
 
+  it('rotation with imported material: import-type NEW_KEY_MATERIAL, rotate-key-on-demand, list-key-rotations, delete and reimport one version, expiry', async () => {
+    const k = (await aws('create-key', '--origin', 'EXTERNAL')).KeyMetadata;
+    const m1 = path('rot-v1.bin');
+    const m2 = path('rot-v2.bin');
+    await openssl(['rand', '-out', m1, '32']);
+    await openssl(['rand', '-out', m2, '32']);
+    const v1 = await importMaterial(k.KeyId, 'RSAES_OAEP_SHA_256', m1, ['--expiration-model', 'KEY_MATERIAL_DOES_NOT_EXPIRE', '--key-material-description', 'v1 from openssl']);
+    const plain1 = path('rot-plain1.bin');
+    writeFileSync(plain1, randomBytes(64));
+    writeFileSync(path('rot-ct1.bin'), Buffer.from((await aws('encrypt', '--key-id', k.KeyId, '--plaintext', `fileb://${plain1}`)).CiphertextBlob, 'base64'));
+
+    const validTo = Math.floor(server.clock.now() / 1000) + 10 * 86_400;
+    const v2 = await importMaterial(k.KeyId, 'RSA_AES_KEY_WRAP_SHA_256', m2, [
+      '--import-type', 'NEW_KEY_MATERIAL', '--expiration-model', 'KEY_MATERIAL_EXPIRES', '--valid-to', String(validTo), '--key-material-description', 'v2 from openssl',
+    ]);
+    let listed = (await aws('list-key-rotations', '--key-id', k.KeyId, '--include-key-material', 'ALL_KEY_MATERIAL')).Rotations;
+    assert.deepEqual(
+      listed.map((r: any) => [r.KeyMaterialId, r.KeyMaterialState, r.ImportState, r.ExpirationModel, r.KeyMaterialDescription]),
+      [
+        [v1.KeyMaterialId, 'CURRENT', 'IMPORTED', 'KEY_MATERIAL_DOES_NOT_EXPIRE', 'v1 from openssl'],
+        [v2.KeyMaterialId, 'PENDING_ROTATION', 'IMPORTED', 'KEY_MATERIAL_EXPIRES', 'v2 from openssl'],
+      ],
+    );
+    assert.equal(listed[1].ValidTo, validTo);
+
+    assert.deepEqual(await aws('rotate-key-on-demand', '--key-id', k.KeyId), { KeyId: k.Arn });
+    assert.equal((await aws('describe-key', '--key-id', k.KeyId)).KeyMetadata.CurrentKeyMaterialId, v2.KeyMaterialId);
+    const plain2 = path('rot-plain2.bin');
+    writeFileSync(plain2, randomBytes(64));
+    writeFileSync(path('rot-ct2.bin'), Buffer.from((await aws('encrypt', '--key-id', k.KeyId, '--plaintext', `fileb://${plain2}`)).CiphertextBlob, 'base64'));
+    const decryptBoth = async () => {
+      const d1 = await aws('decrypt', '--ciphertext-blob', `fileb://${path('rot-ct1.bin')}`);
+      const d2 = await aws('decrypt', '--ciphertext-blob', `fileb://${path('rot-ct2.bin')}`);
+      assert.deepEqual([Buffer.from(d1.Plaintext, 'base64'), d1.KeyMaterialId], [readFileSync(plain1), v1.KeyMaterialId]);
+      assert.deepEqual([Buffer.from(d2.Plaintext, 'base64'), d2.KeyMaterialId], [readFileSync(plain2), v2.KeyMaterialId]);
+    };
+    await decryptBoth();
+    listed = (await aws('list-key-rotations', '--key-id', k.KeyId)).Rotations;
+    assert.deepEqual(listed.map((r: any) => [r.KeyMaterialId, r.KeyMaterialState, r.RotationType]), [[v2.KeyMaterialId, 'CURRENT', 'ON_DEMAND']]);
+
+    // Deleting v1 (non-current): the key awaits that material again; nothing decrypts meanwhile.
+    assert.deepEqual(await aws('delete-imported-key-material', '--key-id', k.KeyId, '--key-material-id', v1.KeyMaterialId), { KeyId: k.Arn, KeyMaterialId: v1.KeyMaterialId });
+    assert.equal((await aws('describe-key', '--key-id', k.KeyId)).KeyMetadata.KeyState, 'PendingImport');
+    assert.match(await awsFails('KMSInvalidStateException', 'decrypt', '--ciphertext-blob', `fileb://${path('rot-ct1.bin')}`), /is pending import/);
+    await awsFails('KMSInvalidStateException', 'decrypt', '--ciphertext-blob', `fileb://${path('rot-ct2.bin')}`);
+    await importMaterial(k.KeyId, 'RSAES_OAEP_SHA_1', m1, ['--expiration-model', 'KEY_MATERIAL_DOES_NOT_EXPIRE', '--import-type', 'EXISTING_KEY_MATERIAL', '--key-material-id', v1.KeyMaterialId]);
+    assert.equal((await aws('describe-key', '--key-id', k.KeyId)).KeyMetadata.KeyState, 'Enabled');
+    await decryptBoth();
+
+    // v2 expires on its own ValidTo (time travel), then is reimported.
+    server.clock.advance(10 * 86_400_000 + 1000);
+    await server.trent.sweep();
+    listed = (await aws('list-key-rotations', '--key-id', k.KeyId, '--include-key-material', 'ALL_KEY_MATERIAL')).Rotations;
+    assert.deepEqual(listed.map((r: any) => r.ImportState), ['IMPORTED', 'PENDING_IMPORT']);
+    await awsFails('KMSInvalidStateException', 'decrypt', '--ciphertext-blob', `fileb://${path('rot-ct2.bin')}`);
+    await importMaterial(k.KeyId, 'RSAES_OAEP_SHA_256', m2, ['--expiration-model', 'KEY_MATERIAL_DOES_NOT_EXPIRE', '--key-material-id', v2.KeyMaterialId]);
+    await decryptBoth();
+    await awsFails('KMSInvalidStateException', 'rotate-key-on-demand', '--key-id', k.KeyId);
+  });
+
   it('HMAC material imported: GenerateMac equals openssl dgst -mac HMAC', async () => {
     const k = (await aws('create-key', '--origin', 'EXTERNAL', '--key-spec', 'HMAC_384', '--key-usage', 'GENERATE_VERIFY_MAC')).KeyMetadata;
     const material = path('hmac.bin');

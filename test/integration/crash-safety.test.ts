@@ -27,6 +27,7 @@ describe('crash safety', () => {
       await Promise.all(writers);
       kms.destroy();
       assert.ok(ack.keys.length >= 10, `only ${ack.keys.length} keys were written before the kill`);
+      assert.ok(ack.rotated.size >= 5, `only ${ack.rotated.size} on-demand rotations were acknowledged before the kill`);
 
       const db = openSqlite(join(dataDir, 'trent.db'));
       assert.deepEqual(db.prepare('PRAGMA integrity_check').all(), [{ integrity_check: 'ok' }]);

@@ -92,6 +92,7 @@ describe('crash safety on PostgreSQL with two nodes', () => {
       assert.ok(survivorAcks > afterRestart, 'the surviving node kept serving after the restart');
       assert.ok(victimKeysBefore >= 5, `only ${victimKeysBefore} keys were written before the kill`);
       assert.ok(ack.grants.size >= 10, `only ${ack.grants.size} grants acknowledged`);
+      assert.ok(ack.rotated.size >= 10, `only ${ack.rotated.size} on-demand rotations acknowledged`);
 
       try {
         assert.ok((await verifyAcknowledged(kmsRestarted, ack)) > 0);

@@ -1,10 +1,11 @@
 /**
- * DeleteImportedKeyMaterial: removes the imported material of a key of
- * origin EXTERNAL (see remove-imported-material.ts). Deleting from a key that
- * holds none changes nothing. KeyMaterialId, when given, must name the key's
- * material.
+ * DeleteImportedKeyMaterial: removes one version of the imported material of
+ * a key of origin EXTERNAL (see remove-imported-material.ts): the version
+ * KeyMaterialId names (NotFoundException if the key has no such version), or
+ * the current one. Deleting material that is already gone changes nothing.
  */
 import { err } from '../../domain/errors.js';
+import { importedMaterialsOf } from '../../domain/imported-materials.js';
 import { assertStateAllows } from '../../domain/key-state.js';
 import { authorizeKeyAction } from '../authorization/authorize.js';
 import type { Handler } from '../context.js';
@@ -17,11 +18,12 @@ export const deleteImportedKeyMaterial: Handler = async (input, ctx, deps) => {
   await authorizeKeyAction(deps, ctx, { action: 'DeleteImportedKeyMaterial', key, arn });
   requireExternalOrigin(key, arn);
   assertStateAllows('manageAlways', key.state, arn);
-  if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== key.currentMaterialId) {
+  const materialId: string = input.KeyMaterialId ?? key.currentMaterialId;
+  if (input.KeyMaterialId !== undefined && !importedMaterialsOf(key).some((m) => m.materialId === materialId)) {
     throw err.notFound(`Key material ${input.KeyMaterialId} is not associated with ${arn}.`);
   }
-  await removeImportedMaterial(key, deps, () => true);
+  await removeImportedMaterial(key, deps, (k) => importedMaterialsOf(k).find((m) => m.materialId === materialId));
   const out: Record<string, unknown> = { KeyId: arn };
-  if (key.currentMaterialId !== '') out.KeyMaterialId = key.currentMaterialId;
+  if (materialId !== '') out.KeyMaterialId = materialId;
   return out;
 };

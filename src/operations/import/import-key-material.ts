@@ -1,15 +1,27 @@
 /**
  * ImportKeyMaterial: unwraps key material with the wrapping private key the
  * import token carries, checks it against the key spec, and stores it wrapped
- * under the root key as version 1 of the key's material. A key that had
- * material takes only the same material again (its material id is derived
- * from the key id and the material); a PendingImport key becomes Enabled.
+ * under the root key at a version of the key's material (see
+ * domain/imported-materials.ts):
  *
- * ImportType NEW_KEY_MATERIAL into a key that already has material (a second
- * material, pending rotation) is not supported yet: UnsupportedOperationException.
+ * - NEW_KEY_MATERIAL (the default for a key that never had material): the
+ *   first material becomes version 1 and current; into a symmetric key that
+ *   has material, the new material becomes the next version, pending
+ *   rotation until RotateKeyOnDemand makes it current. One pending material
+ *   at a time.
+ * - EXISTING_KEY_MATERIAL (the default once the key has material): the
+ *   material of one of the key's versions again (its id is derived from the
+ *   key id and the material), after it expired or was deleted, or to change
+ *   its expiry. KeyMaterialId, if given, must be that id.
+ *
+ * Each import sets that version's ExpirationModel, ValidTo and (if given)
+ * KeyMaterialDescription. A PendingImport key becomes Enabled once every
+ * permanently associated version is imported. Asymmetric and HMAC keys have
+ * one material and take neither ImportType nor KeyMaterialId.
  */
 import { KmsError, err } from '../../domain/errors.js';
-import type { KeyMaterialRecord, KeyRecord } from '../../domain/key-model.js';
+import type { ImportedMaterial, KeyMaterialRecord, KeyRecord } from '../../domain/key-model.js';
+import { allAssociatedImported, importedMaterialsOf, pendingRotationOf, withImportedMaterials } from '../../domain/imported-materials.js';
 import { assertStateAllows } from '../../domain/key-state.js';
 import { unwrapKeyMaterial } from '../../crypto/import-wrapping.js';
 import { authorizeKeyAction } from '../authorization/authorize.js';
@@ -25,9 +37,6 @@ import { checkImportedMaterial, importedMaterialId, requireExternalOrigin } from
 const DAY_MS = 86_400_000;
 /** ValidTo may be at most this far after the request. */
 const MAX_VALID_TO_MS = 365 * DAY_MS;
-/** Imported material is always version 1 of the key's material. */
-const IMPORTED_VERSION = 1;
-
 type Expiry = { model: 'KEY_MATERIAL_EXPIRES'; validTo: number } | { model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' };
 
 /** ExpirationModel (default KEY_MATERIAL_EXPIRES) and ValidTo, checked as AWS checks them. */
@@ -48,21 +57,50 @@ function incorrectKeyMaterial(): KmsError {
   return new KmsError('IncorrectKeyMaterialException', 'The key material in the request is different from the key material previously imported into this KMS key.');
 }
 
-/** ImportType and KeyMaterialId against the key and the material's id. */
-function checkImportType(input: Input, key: KeyRecord, materialId: string): void {
-  const symmetric = key.keySpec === 'SYMMETRIC_DEFAULT';
-  if (!symmetric && (input.ImportType !== undefined || input.KeyMaterialId !== undefined)) {
+interface ImportPlan {
+  version: number;
+  /** The key's first material: it becomes current. */
+  first: boolean;
+}
+
+/** Where the material goes, by ImportType and KeyMaterialId, against the key's versions; AWS's errors otherwise. */
+function planImport(input: Input, key: KeyRecord, materialId: string): ImportPlan {
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT' && (input.ImportType !== undefined || input.KeyMaterialId !== undefined)) {
     throw err.validation('ImportType and KeyMaterialId are only valid for symmetric encryption KMS keys.');
   }
-  const hadMaterial = key.currentMaterialId !== '';
-  const importType: string = input.ImportType ?? (hadMaterial ? 'EXISTING_KEY_MATERIAL' : 'NEW_KEY_MATERIAL');
+  const materials = importedMaterialsOf(key);
+  const importType: string = input.ImportType ?? (materials.length > 0 ? 'EXISTING_KEY_MATERIAL' : 'NEW_KEY_MATERIAL');
   if (importType === 'NEW_KEY_MATERIAL') {
     if (input.KeyMaterialId !== undefined) throw err.validation('KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.');
-    if (hadMaterial) throw err.unsupported('Importing new key material into a KMS key that already has key material (ImportType NEW_KEY_MATERIAL) is not supported by this server yet.');
-    return;
+    if (materials.length === 0) return { version: 1, first: true };
+    const pending = pendingRotationOf(key);
+    if (pending) {
+      throw err.invalidState(
+        `New key material (id: ${materialId}) cannot be imported into KMS key ${key.keyId}, because another key material (id: ${pending.materialId}) is pending rotation.`,
+      );
+    }
+    // Trent's answer (AWS does not document one): material already associated is reimported, not added again.
+    if (materials.some((m) => m.materialId === materialId)) {
+      throw new KmsError('IncorrectKeyMaterialException', 'The key material in the request is already associated with this KMS key. Import it with ImportType EXISTING_KEY_MATERIAL.');
+    }
+    return { version: Math.max(...materials.map((m) => m.version)) + 1, first: false };
   }
-  if (!hadMaterial || materialId !== key.currentMaterialId) throw incorrectKeyMaterial();
   if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== materialId) throw incorrectKeyMaterial();
+  const existing = materials.find((m) => m.materialId === materialId);
+  if (!existing) throw incorrectKeyMaterial();
+  return { version: existing.version, first: false };
+}
+
+/** The key record after importing `entry` (the plan's version). */
+function withImport(k: KeyRecord, plan: ImportPlan, entry: ImportedMaterial): KeyRecord {
+  const others = importedMaterialsOf(k).filter((m) => m.version !== plan.version);
+  withImportedMaterials(k, [...others, entry]);
+  if (plan.first) {
+    k.currentMaterialVersion = plan.version;
+    k.currentMaterialId = entry.materialId;
+  }
+  if (k.state === 'PendingImport' && allAssociatedImported(k)) k.state = 'Enabled';
+  return k;
 }
 
 async function tokenParameters(input: Input, key: KeyRecord, deps: Deps) {
@@ -95,36 +133,34 @@ export const importKeyMaterial: Handler = async (input, ctx, deps) => {
   }
   const { publicKey } = checkImportedMaterial(specOf(key), material);
   const materialId = importedMaterialId(key.keyId, material);
-  checkImportType(input, key, materialId);
+  planImport(input, key, materialId);
 
-  const record: KeyMaterialRecord = {
-    accountId: key.accountId,
-    region: key.region,
-    keyId: key.keyId,
-    version: IMPORTED_VERSION,
-    materialId,
-    wrapped: Buffer.alloc(0),
-    createdAt: deps.clock.now(),
-  };
-  record.wrapped = await deps.rootKey.wrap(material, materialAad(record));
+  let record: KeyMaterialRecord | undefined;
   await mutateKey(
     key,
     deps,
     (k) => {
       assertStateAllows('manage', k.state, arn);
-      if (k.currentMaterialId !== '' && k.currentMaterialId !== materialId) throw incorrectKeyMaterial();
-      if (k.state === 'PendingImport') k.state = 'Enabled';
-      k.currentMaterialVersion = IMPORTED_VERSION;
-      k.currentMaterialId = materialId;
-      k.expirationModel = expiry.model;
-      if (expiry.model === 'KEY_MATERIAL_EXPIRES') k.validTo = expiry.validTo;
-      else delete k.validTo;
+      const plan = planImport(input, k, materialId);
+      const previous = importedMaterialsOf(k).find((m) => m.version === plan.version);
+      const entry: ImportedMaterial = { version: plan.version, materialId, imported: true, expirationModel: expiry.model };
+      if (expiry.model === 'KEY_MATERIAL_EXPIRES') entry.validTo = expiry.validTo;
+      const description: string | undefined = input.KeyMaterialDescription ?? previous?.description;
+      if (description !== undefined) entry.description = description;
+      if (previous?.rotatedAt !== undefined) entry.rotatedAt = previous.rotatedAt;
+      withImport(k, plan, entry);
       if (publicKey !== undefined) k.publicKey = publicKey.toString('base64');
       return k;
     },
-    (next) => deps.store.putImportedMaterial(next, record),
+    async (next) => {
+      // The wrapping is bound to the version, so it is made for the version this attempt writes.
+      const version = importedMaterialsOf(next).find((m) => m.materialId === materialId)!.version;
+      record = { accountId: key.accountId, region: key.region, keyId: key.keyId, version, materialId, wrapped: Buffer.alloc(0), createdAt: deps.clock.now() };
+      record.wrapped = await deps.rootKey.wrap(material, materialAad(record));
+      return deps.store.putImportedMaterial(next, record);
+    },
   );
   deps.materials.forgetKey(key.accountId, key.region, key.keyId);
-  deps.materials.rememberRecord(record, material);
+  deps.materials.rememberRecord(record!, material);
   return { KeyId: arn, KeyMaterialId: materialId };
 };

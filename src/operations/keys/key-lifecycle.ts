@@ -1,4 +1,5 @@
 /** EnableKey, DisableKey, UpdateKeyDescription, ScheduleKeyDeletion, CancelKeyDeletion. */
+import { allAssociatedImported } from '../../domain/imported-materials.js';
 import { err } from '../../domain/errors.js';
 import { assertStateAllows } from '../../domain/key-state.js';
 import type { Handler } from '../context.js';
@@ -79,7 +80,7 @@ export const cancelKeyDeletion: Handler = async (input, ctx, deps) => {
   await mutateKey(key, deps, (k) => {
     if (k.state !== 'PendingDeletion' && k.state !== 'PendingReplicaDeletion') throw err.invalidState(`${arn} is not pending deletion.`);
     // A key of origin EXTERNAL whose material was deleted or expired meanwhile awaits reimport.
-    k.state = k.origin === 'EXTERNAL' && k.expirationModel === undefined ? 'PendingImport' : 'Disabled';
+    k.state = k.origin === 'EXTERNAL' && !allAssociatedImported(k) ? 'PendingImport' : 'Disabled';
     delete k.deletionDate;
     delete k.pendingWindowDays;
     return k;

@@ -25,6 +25,8 @@ import {
   withoutAutomaticRotation,
 } from './rotation-rules.js';
 import { rotateMaterial } from './rotate-material.js';
+import { importedRotations, rotateToPendingMaterial } from './imported-rotation.js';
+import { pendingRotationOf } from '../../domain/imported-materials.js';
 
 export const enableKeyRotation: Handler = async (input, ctx, deps) => {
   const periodDays: number = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
@@ -77,11 +79,15 @@ export const rotateKeyOnDemand: Handler = async (input, ctx, deps) => {
   const check = (k: typeof key) => {
     assertRotatableKey(k, arn);
     assertStateAllows('use', k.state, arn);
-    // Imported key material rotates to material imported for the purpose (not built here).
-    if (k.origin !== 'AWS_KMS') throw err.invalidState(`No available key material pending rotation for the key: ${arn}.`);
+    // Imported key material rotates to material imported for the purpose (imported-rotation.ts).
+    if (k.origin === 'EXTERNAL' && !pendingRotationOf(k)) throw err.invalidState(`No available key material pending rotation for the key: ${arn}.`);
     if (rotationOf(k).onDemandCount >= ON_DEMAND_ROTATION_LIMIT) throw onDemandLimitReached(arn);
   };
   check(key);
+  if (key.origin === 'EXTERNAL') {
+    await rotateToPendingMaterial(deps, key, check);
+    return { KeyId: arn };
+  }
   await rotateMaterial(deps, key, {
     type: 'ON_DEMAND',
     change: (k) => {
@@ -99,8 +105,9 @@ const LIST_MAX_LIMIT = 1000;
 
 /**
  * ROTATIONS_ONLY (the default) lists the versions rotations made;
- * ALL_KEY_MATERIAL adds the key's first material. Generated material has no
- * import state, expiration or description, so those members are absent.
+ * ALL_KEY_MATERIAL adds the key's first material (and, for imported
+ * material, a version pending rotation). Generated material has no import
+ * state, expiration or description, so those members are absent for it.
  */
 export const listKeyRotations: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
@@ -111,6 +118,12 @@ export const listKeyRotations: Handler = async (input, ctx, deps) => {
   const position = decodeMarker(input.Marker);
   const after = position === undefined ? 0 : Number(position);
   if (!Number.isSafeInteger(after) || after < 0) throw err.validation('Invalid marker');
+  if (key.origin === 'EXTERNAL') {
+    const imported = importedRotations(key, all, after, limit);
+    return imported.next === undefined
+      ? { Rotations: imported.items, Truncated: false }
+      : { Rotations: imported.items, NextMarker: encodeMarker(imported.next), Truncated: true };
+  }
   const page = await deps.store.listMaterials(key.accountId, key.region, key.keyId, all ? after : Math.max(after, 1), limit);
   const rotations = page.items.map((m) => rotationEntry(key.keyId, m, key.currentMaterialVersion));
   return page.next === undefined ? { Rotations: rotations, Truncated: false } : { Rotations: rotations, NextMarker: encodeMarker(page.next), Truncated: true };
