@@ -33,13 +33,16 @@ interface WireKey {
   currentMaterialVersion: number;
   currentMaterialId: string;
   publicKey?: string;
+  /** The primary's rotation settings, which a replica reports (GetKeyRotationStatus). */
+  rotation?: KeyRecord['rotation'];
 }
 
-interface WireMaterial {
+export interface WireMaterial {
   version: number;
   materialId: string;
   createdAt: number;
   envelope: string;
+  rotationType?: 'AUTOMATIC' | 'ON_DEMAND';
 }
 
 export async function sealMaterials(primary: KeyRecord, toRegion: string, peer: PeerLink, deps: Deps, afterVersion = 0): Promise<WireMaterial[]> {
@@ -49,7 +52,8 @@ export async function sealMaterials(primary: KeyRecord, toRegion: string, peer: 
     const plain = await deps.materials.get(primary.accountId, primary.region, primary.keyId, m.version);
     if (!plain) throw err.internal();
     const aad = envelopeAad(primary.accountId, primary.keyId, m.version, toRegion);
-    out.push({ version: m.version, materialId: m.materialId, createdAt: m.createdAt, envelope: sealToPeer(peer.publicKeyDer, plain.material, aad) });
+    const envelope = sealToPeer(peer.publicKeyDer, plain.material, aad);
+    out.push({ version: m.version, materialId: m.materialId, createdAt: m.createdAt, envelope, ...(m.rotationType ? { rotationType: m.rotationType } : {}) });
   }
   return out;
 }
@@ -77,6 +81,7 @@ export async function replicateToPeer(primary: KeyRecord, peer: PeerLink, input:
     currentMaterialVersion: primary.currentMaterialVersion,
     currentMaterialId: primary.currentMaterialId,
     ...(primary.publicKey !== undefined ? { publicKey: primary.publicKey } : {}),
+    ...(primary.rotation !== undefined ? { rotation: primary.rotation } : {}),
   };
   const body = {
     Key: key,
@@ -141,6 +146,7 @@ export async function openMaterials(
       throw bad(`material version ${m.version} could not be opened with this deployment's replication key`);
     }
     const record: KeyMaterialRecord = { accountId, region, keyId, version: m.version, materialId: m.materialId, wrapped: Buffer.alloc(0), createdAt: m.createdAt };
+    if (m.rotationType === 'AUTOMATIC' || m.rotationType === 'ON_DEMAND') record.rotationType = m.rotationType;
     record.wrapped = await deps.rootKey.wrap(plain, materialAad(record));
     records.push(record);
     plaintexts.push(plain);
@@ -185,6 +191,7 @@ export const acceptReplica: Handler = async (input, ctx: RequestContext, deps) =
     currentMaterialVersion: key.currentMaterialVersion,
     currentMaterialId: key.currentMaterialId,
     ...(key.publicKey !== undefined ? { publicKey: key.publicKey } : {}),
+    ...(key.rotation && typeof key.rotation === 'object' ? { rotation: key.rotation } : {}),
     revision: 1,
   };
   if (!(await deps.store.createReplicaKey(replica, records))) throw err.alreadyExists(`Replica key ${arn} already exists.`);
