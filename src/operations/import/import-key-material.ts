@@ -21,6 +21,7 @@ import { mutateKey } from '../mutate-key.js';
 import { specOf } from '../asymmetric/common.js';
 import { openImportToken } from './import-token.js';
 import { checkImportedMaterial, importedMaterialId, requireExternalOrigin } from './import-rules.js';
+import { withKnownMaterialId } from '../multi-region/imported-material.js';
 
 const DAY_MS = 86_400_000;
 /** ValidTo may be at most this far after the request. */
@@ -95,7 +96,8 @@ export const importKeyMaterial: Handler = async (input, ctx, deps) => {
   }
   const { publicKey } = checkImportedMaterial(specOf(key), material);
   const materialId = importedMaterialId(key.keyId, material);
-  checkImportType(input, key, materialId);
+  // Multi-Region keys: a region without material takes only the material the key's other regions have.
+  checkImportType(input, await withKnownMaterialId(key, deps), materialId);
 
   const record: KeyMaterialRecord = {
     accountId: key.accountId,

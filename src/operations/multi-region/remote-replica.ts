@@ -80,14 +80,15 @@ export async function replicateToPeer(primary: KeyRecord, peer: PeerLink, input:
     primaryRegion: primary.region,
     currentMaterialVersion: primary.currentMaterialVersion,
     currentMaterialId: primary.currentMaterialId,
-    ...(primary.publicKey !== undefined ? { publicKey: primary.publicKey } : {}),
+    ...(primary.publicKey !== undefined && primary.origin !== 'EXTERNAL' ? { publicKey: primary.publicKey } : {}),
     ...(primary.rotation !== undefined ? { rotation: primary.rotation } : {}),
   };
   const body = {
     Key: key,
     ReplicaRegion: region,
     KnownRegions: await knownRegions(primary.accountId, primary.keyId, deps),
-    Materials: await sealMaterials(primary, region, peer, deps),
+    // Imported material is never copied between regions: it is imported into the replica there.
+    Materials: primary.origin === 'EXTERNAL' ? [] : await sealMaterials(primary, region, peer, deps),
     ...pick(input, ['Description', 'Policy', 'Tags', 'BypassPolicyLockoutSafetyCheck']),
   };
   const answer = await peer.call(ACCEPT_REPLICA, body);
@@ -117,13 +118,15 @@ function checkWireKey(input: Record<string, any>): { key: WireKey; materials: Wi
   if (typeof key.primaryRegion !== 'string' || !/^([a-z]+-){2,3}\d+$/.test(key.primaryRegion)) throw bad('Key.primaryRegion');
   if (!Number.isInteger(key.currentMaterialVersion) || typeof key.currentMaterialId !== 'string') throw bad('current material');
   const materials = input.Materials as WireMaterial[] | undefined;
-  if (!Array.isArray(materials) || materials.length === 0) throw bad('Materials are required');
+  const external = key.origin === 'EXTERNAL';
+  if (!Array.isArray(materials) || (materials.length === 0 && !external)) throw bad('Materials are required');
+  if (external && materials.length > 0) throw bad('imported key material is never sent between deployments');
   for (const m of materials) {
     if (!Number.isInteger(m.version) || m.version < 1 || typeof m.materialId !== 'string' || typeof m.envelope !== 'string' || !Number.isFinite(m.createdAt)) {
       throw bad('material version');
     }
   }
-  if (!materials.some((m) => m.version === key.currentMaterialVersion)) throw bad('the current material version is missing');
+  if (!external && !materials.some((m) => m.version === key.currentMaterialVersion)) throw bad('the current material version is missing');
   return { key, materials };
 }
 
@@ -182,7 +185,7 @@ export const acceptReplica: Handler = async (input, ctx: RequestContext, deps) =
     keySpec: key.keySpec,
     keyUsage: key.keyUsage,
     origin: key.origin,
-    state: 'Enabled',
+    state: key.origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
     multiRegion: true,
     primaryRegion: key.primaryRegion,
     peerRegions: (Array.isArray(input.KnownRegions) ? (input.KnownRegions as string[]) : [key.primaryRegion]).filter((r) => r !== region).sort(),
