@@ -28,6 +28,18 @@ export interface SchedulerLeases {
   releaseLease(name: string, owner: string): Promise<void>;
 }
 
+/**
+ * A multi-Region primary's material versions still to be sent to the peer
+ * deployment serving `peerRegion` (an outbox row): recorded with the rotation
+ * that made `version`, removed once the peer has every version up to it.
+ */
+export interface PeerPush {
+  accountId: string;
+  keyId: string;
+  peerRegion: string;
+  version: number;
+}
+
 export interface KeyStore extends SchedulerLeases {
   /** Creates a key with its first material, or without any (origin EXTERNAL, PendingImport). */
   createKey(key: KeyRecord, material?: KeyMaterialRecord): Promise<void>;
@@ -66,6 +78,20 @@ export interface KeyStore extends SchedulerLeases {
    * and the version is new. Returns false, changing nothing, otherwise.
    */
   addMaterialVersion(key: KeyRecord, material: KeyMaterialRecord): Promise<boolean>;
+  /**
+   * Adds key-material versions to several key records in one transaction (a
+   * multi-Region key's primary and its replicas in this store): each record is
+   * replaced only if its stored revision is `revision - 1`, each material is
+   * inserted only if its version is new for its region; `peerPushes` are
+   * recorded (raising a pending row's version, never lowering it). All or
+   * nothing: returns false, changing nothing, on a stale revision or an
+   * existing version.
+   */
+  addMaterialVersions(keys: KeyRecord[], materials: KeyMaterialRecord[], peerPushes?: PeerPush[]): Promise<boolean>;
+  /** Pending pushes to peer deployments, oldest key first, at most `limit`. */
+  pendingPeerPushes(limit: number): Promise<PeerPush[]>;
+  /** Removes the pending push of `push`'s key and peer region if its version is at most `push.version`. */
+  clearPeerPush(push: PeerPush): Promise<void>;
   /** A key's material versions in version order, those after `afterVersion` (exclusive). */
   listMaterials(accountId: string, region: string, keyId: string, afterVersion: number, limit: number): Promise<Page<KeyMaterialRecord>>;
   /**

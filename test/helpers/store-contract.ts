@@ -231,6 +231,45 @@ export function storeContract(name: string, open: () => Promise<Stores>, cleanup
       assert.equal((await store.getMaterial(k.accountId, k.region, k.keyId, 2))!.materialId, v2.materialId);
     });
 
+    it('multi-Region rotation: addMaterialVersions adds a version to every region atomically, CAS on each, and records peer pushes', async () => {
+      const keyId = `mrk-${String(++counter).padStart(32, '0')}`;
+      const primary = key({ keyId, multiRegion: true, primaryRegion: 'us-east-1' });
+      await store.createKey(primary, material(primary));
+      const replica: KeyRecord = { ...primary, region: 'eu-west-1' };
+      assert.equal(await store.createReplicaKey(replica, [{ ...material(primary), region: 'eu-west-1' }]), true);
+      const v2 = (k: KeyRecord) => ({ ...material(k, 2), materialId: 'e'.repeat(64), rotationType: 'ON_DEMAND' as const });
+      const next = (k: KeyRecord, revision: number) => ({ ...k, currentMaterialVersion: 2, currentMaterialId: 'e'.repeat(64), revision });
+      const push = { accountId: primary.accountId, keyId, peerRegion: 'ap-south-1', version: 2 };
+
+      // One stale record rolls back every region's version and the push.
+      assert.equal(await store.addMaterialVersions([next(primary, 2), next(replica, 3)], [v2(primary), v2(replica)], [push]), false);
+      assert.equal(await store.getMaterial(primary.accountId, 'us-east-1', keyId, 2), undefined);
+      assert.equal(await store.getMaterial(primary.accountId, 'eu-west-1', keyId, 2), undefined);
+      assert.deepEqual(await store.pendingPeerPushes(10), []);
+
+      assert.equal(await store.addMaterialVersions([next(primary, 2), next(replica, 2)], [v2(primary), v2(replica)], [push]), true);
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        const got = (await store.getKey(primary.accountId, region, keyId))!;
+        assert.deepEqual([got.currentMaterialVersion, got.revision], [2, 2]);
+        assert.equal((await store.getMaterial(primary.accountId, region, keyId, 2))!.materialId, 'e'.repeat(64));
+      }
+      assert.deepEqual(await store.pendingPeerPushes(10), [push]);
+      // An existing version in any region refuses the whole batch.
+      assert.equal(await store.addMaterialVersions([{ ...next(primary, 3), description: 'x' }], [v2(primary)]), false);
+      assert.equal((await store.getKey(primary.accountId, 'us-east-1', keyId))!.revision, 2);
+      // A record alone (no new material) is a plain batch CAS.
+      assert.equal(await store.addMaterialVersions([{ ...next(replica, 3), description: 'caught up' }], []), true);
+
+      // A pending push's version only rises; clearing it for an older version keeps a newer one.
+      assert.equal(await store.addMaterialVersions([], [], [{ ...push, version: 3 }]), true);
+      assert.equal(await store.addMaterialVersions([], [], [{ ...push, version: 1 }]), true);
+      assert.deepEqual(await store.pendingPeerPushes(10), [{ ...push, version: 3 }]);
+      await store.clearPeerPush(push);
+      assert.deepEqual(await store.pendingPeerPushes(10), [{ ...push, version: 3 }]);
+      await store.clearPeerPush({ ...push, version: 3 });
+      assert.deepEqual(await store.pendingPeerPushes(10), []);
+    });
+
     it('rotation: two writers racing to add the same version, exactly one wins', async () => {
       const k = key();
       await store.createKey(k, material(k));

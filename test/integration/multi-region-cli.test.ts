@@ -1,7 +1,8 @@
 /**
  * The disaster-recovery workflow with multi-Region keys, through the AWS CLI:
  * a primary in ap-northeast-1, a replica in us-west-2, ciphertext made in
- * Tokyo (with an encryption context) decrypted in Oregon from a file.
+ * Tokyo (with an encryption context) decrypted in Oregon from a file; then
+ * the primary rotates and ciphertext of both versions decrypts in both.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,6 +76,30 @@ describe('multi-Region keys through the AWS CLI', () => {
     );
     assert.notEqual(wrongContext.code, 0);
     assert.match(wrongContext.stderr, /InvalidCiphertextException/);
+
+    // Rotate the primary; the new version reaches the replica, and ciphertext of both versions decrypts in both regions.
+    await kms(PRIMARY, 'rotate-key-on-demand', '--key-id', created.KeyId);
+    const rotated = (await kms(PRIMARY, 'describe-key', '--key-id', created.KeyId)).KeyMetadata.CurrentKeyMaterialId;
+    assert.notEqual(rotated, described.CurrentKeyMaterialId);
+    assert.equal((await kms(REPLICA, 'describe-key', '--key-id', created.KeyId)).KeyMetadata.CurrentKeyMaterialId, rotated);
+    const refused = await runAws(['kms', 'rotate-key-on-demand', '--key-id', created.KeyId, '--region', REPLICA, '--endpoint-url', server.url], env);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /UnsupportedOperationException.*is not a multi-region primary key/);
+    const secret2 = Buffer.from('rotated secret');
+    const enc2 = await kms(
+      PRIMARY, 'encrypt', '--key-id', created.KeyId,
+      '--plaintext', `fileb://${file('secret2.bin', secret2)}`,
+      '--encryption-context', 'app=billing,env=prod',
+    );
+    const blob2 = file('secret2.enc', Buffer.from(enc2.CiphertextBlob, 'base64'));
+    for (const region of [PRIMARY, REPLICA]) {
+      for (const [path, expected] of [[blob, secret], [blob2, secret2]] as const) {
+        const out = await kms(region, 'decrypt', '--ciphertext-blob', `fileb://${path}`, '--encryption-context', 'app=billing,env=prod');
+        assert.deepEqual(Buffer.from(out.Plaintext, 'base64'), expected);
+      }
+    }
+    const rotations = (await kms(REPLICA, 'list-key-rotations', '--key-id', created.KeyId)).Rotations;
+    assert.deepEqual(rotations.map((r: any) => [r.KeyMaterialId, r.RotationType]), [[rotated, 'ON_DEMAND']]);
 
     await kms(PRIMARY, 'update-primary-region', '--key-id', created.KeyId, '--primary-region', REPLICA);
     const after = (await kms(PRIMARY, 'describe-key', '--key-id', created.KeyId)).KeyMetadata;

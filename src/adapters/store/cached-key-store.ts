@@ -15,7 +15,7 @@
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../domain/key-model.js';
 import type { GrantRecord } from '../../domain/grants.js';
 import type { Change } from '../../ports/change-log.js';
-import type { KeyStore, Page } from '../../ports/key-store.js';
+import type { KeyStore, Page, PeerPush } from '../../ports/key-store.js';
 
 export const KEY_RECORD_CACHE_SIZE = 10_000;
 
@@ -120,6 +120,9 @@ export class CachedKeyStore implements KeyStore {
   createReplicaKey(key: KeyRecord, materials: KeyMaterialRecord[]): Promise<boolean> {
     return this.writing([key], () => this.store.createReplicaKey(key, materials));
   }
+  addMaterialVersions(keys: KeyRecord[], materials: KeyMaterialRecord[], peerPushes?: PeerPush[]): Promise<boolean> {
+    return this.writing(keys, () => this.store.addMaterialVersions(keys, materials, peerPushes));
+  }
 
   // Everything else passes through.
   listKeys(accountId: string, region: string, after: string | undefined, limit: number): Promise<Page<KeyRecord>> {
@@ -139,6 +142,12 @@ export class CachedKeyStore implements KeyStore {
   }
   listMaterials(accountId: string, region: string, keyId: string, afterVersion: number, limit: number): Promise<Page<KeyMaterialRecord>> {
     return this.store.listMaterials(accountId, region, keyId, afterVersion, limit);
+  }
+  pendingPeerPushes(limit: number): Promise<PeerPush[]> {
+    return this.store.pendingPeerPushes(limit);
+  }
+  clearPeerPush(push: PeerPush): Promise<void> {
+    return this.store.clearPeerPush(push);
   }
   multiRegionKeys(accountId: string, keyId: string): Promise<KeyRecord[]> {
     return this.store.multiRegionKeys(accountId, keyId);

@@ -3,7 +3,7 @@
  * both fetch `limit + 1` rows, so one more row than the page means more follow.
  */
 import type { AliasRecord, KeyMaterialRecord, KeyRecord, RotationType } from '../../domain/key-model.js';
-import type { Page } from '../../ports/key-store.js';
+import type { Page, PeerPush } from '../../ports/key-store.js';
 
 export type Row = Record<string, unknown>;
 
@@ -52,4 +52,9 @@ export function materialOf(accountId: string, region: string, keyId: string, row
   };
   if (row.rotation_type) m.rotationType = row.rotation_type as RotationType;
   return m;
+}
+
+/** A `peer_pushes` row. */
+export function peerPushOf(row: Row): PeerPush {
+  return { accountId: row.account_id as string, keyId: row.key_id as string, peerRegion: row.peer_region as string, version: Number(row.version) };
 }

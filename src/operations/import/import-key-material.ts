@@ -33,6 +33,7 @@ import { mutateKey } from '../mutate-key.js';
 import { specOf } from '../asymmetric/common.js';
 import { openImportToken } from './import-token.js';
 import { checkImportedMaterial, importedMaterialId, requireExternalOrigin } from './import-rules.js';
+import { withKnownMaterialId } from '../multi-region/imported-material.js';
 
 const DAY_MS = 86_400_000;
 /** ValidTo may be at most this far after the request. */
@@ -133,7 +134,12 @@ export const importKeyMaterial: Handler = async (input, ctx, deps) => {
   }
   const { publicKey } = checkImportedMaterial(specOf(key), material);
   const materialId = importedMaterialId(key.keyId, material);
-  planImport(input, key, materialId);
+  const precheck = planImport(input, key, materialId);
+  // Multi-Region keys: a region without material takes only the material the key's other regions have.
+  if (precheck.first && key.multiRegion) {
+    const known = await withKnownMaterialId(key, deps);
+    if (known.currentMaterialId !== '' && known.currentMaterialId !== materialId) throw incorrectKeyMaterial();
+  }
 
   let record: KeyMaterialRecord | undefined;
   await mutateKey(

@@ -68,9 +68,6 @@ export const createKey: Handler = async (input, ctx, deps) => {
     throw err.unsupported(`KeySpec ${keySpec} is not supported for Origin EXTERNAL.`);
   }
   const multiRegion = input.MultiRegion === true;
-  if (multiRegion && origin === 'EXTERNAL') {
-    throw err.unsupported('Multi-Region keys with imported key material are not supported by this server yet.');
-  }
 
   const tags: Tag[] = input.Tags ?? [];
   const bypass = input.BypassPolicyLockoutSafetyCheck === true;

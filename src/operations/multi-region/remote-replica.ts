@@ -33,13 +33,16 @@ interface WireKey {
   currentMaterialVersion: number;
   currentMaterialId: string;
   publicKey?: string;
+  /** The primary's rotation settings, which a replica reports (GetKeyRotationStatus). */
+  rotation?: KeyRecord['rotation'];
 }
 
-interface WireMaterial {
+export interface WireMaterial {
   version: number;
   materialId: string;
   createdAt: number;
   envelope: string;
+  rotationType?: 'AUTOMATIC' | 'ON_DEMAND';
 }
 
 export async function sealMaterials(primary: KeyRecord, toRegion: string, peer: PeerLink, deps: Deps, afterVersion = 0): Promise<WireMaterial[]> {
@@ -49,7 +52,8 @@ export async function sealMaterials(primary: KeyRecord, toRegion: string, peer: 
     const plain = await deps.materials.get(primary.accountId, primary.region, primary.keyId, m.version);
     if (!plain) throw err.internal();
     const aad = envelopeAad(primary.accountId, primary.keyId, m.version, toRegion);
-    out.push({ version: m.version, materialId: m.materialId, createdAt: m.createdAt, envelope: sealToPeer(peer.publicKeyDer, plain.material, aad) });
+    const envelope = sealToPeer(peer.publicKeyDer, plain.material, aad);
+    out.push({ version: m.version, materialId: m.materialId, createdAt: m.createdAt, envelope, ...(m.rotationType ? { rotationType: m.rotationType } : {}) });
   }
   return out;
 }
@@ -76,13 +80,15 @@ export async function replicateToPeer(primary: KeyRecord, peer: PeerLink, input:
     primaryRegion: primary.region,
     currentMaterialVersion: primary.currentMaterialVersion,
     currentMaterialId: primary.currentMaterialId,
-    ...(primary.publicKey !== undefined ? { publicKey: primary.publicKey } : {}),
+    ...(primary.publicKey !== undefined && primary.origin !== 'EXTERNAL' ? { publicKey: primary.publicKey } : {}),
+    ...(primary.rotation !== undefined ? { rotation: primary.rotation } : {}),
   };
   const body = {
     Key: key,
     ReplicaRegion: region,
     KnownRegions: await knownRegions(primary.accountId, primary.keyId, deps),
-    Materials: await sealMaterials(primary, region, peer, deps),
+    // Imported material is never copied between regions: it is imported into the replica there.
+    Materials: primary.origin === 'EXTERNAL' ? [] : await sealMaterials(primary, region, peer, deps),
     ...pick(input, ['Description', 'Policy', 'Tags', 'BypassPolicyLockoutSafetyCheck']),
   };
   const answer = await peer.call(ACCEPT_REPLICA, body);
@@ -112,13 +118,15 @@ function checkWireKey(input: Record<string, any>): { key: WireKey; materials: Wi
   if (typeof key.primaryRegion !== 'string' || !/^([a-z]+-){2,3}\d+$/.test(key.primaryRegion)) throw bad('Key.primaryRegion');
   if (!Number.isInteger(key.currentMaterialVersion) || typeof key.currentMaterialId !== 'string') throw bad('current material');
   const materials = input.Materials as WireMaterial[] | undefined;
-  if (!Array.isArray(materials) || materials.length === 0) throw bad('Materials are required');
+  const external = key.origin === 'EXTERNAL';
+  if (!Array.isArray(materials) || (materials.length === 0 && !external)) throw bad('Materials are required');
+  if (external && materials.length > 0) throw bad('imported key material is never sent between deployments');
   for (const m of materials) {
     if (!Number.isInteger(m.version) || m.version < 1 || typeof m.materialId !== 'string' || typeof m.envelope !== 'string' || !Number.isFinite(m.createdAt)) {
       throw bad('material version');
     }
   }
-  if (!materials.some((m) => m.version === key.currentMaterialVersion)) throw bad('the current material version is missing');
+  if (!external && !materials.some((m) => m.version === key.currentMaterialVersion)) throw bad('the current material version is missing');
   return { key, materials };
 }
 
@@ -141,6 +149,7 @@ export async function openMaterials(
       throw bad(`material version ${m.version} could not be opened with this deployment's replication key`);
     }
     const record: KeyMaterialRecord = { accountId, region, keyId, version: m.version, materialId: m.materialId, wrapped: Buffer.alloc(0), createdAt: m.createdAt };
+    if (m.rotationType === 'AUTOMATIC' || m.rotationType === 'ON_DEMAND') record.rotationType = m.rotationType;
     record.wrapped = await deps.rootKey.wrap(plain, materialAad(record));
     records.push(record);
     plaintexts.push(plain);
@@ -176,7 +185,7 @@ export const acceptReplica: Handler = async (input, ctx: RequestContext, deps) =
     keySpec: key.keySpec,
     keyUsage: key.keyUsage,
     origin: key.origin,
-    state: 'Enabled',
+    state: key.origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
     multiRegion: true,
     primaryRegion: key.primaryRegion,
     peerRegions: (Array.isArray(input.KnownRegions) ? (input.KnownRegions as string[]) : [key.primaryRegion]).filter((r) => r !== region).sort(),
@@ -185,6 +194,7 @@ export const acceptReplica: Handler = async (input, ctx: RequestContext, deps) =
     currentMaterialVersion: key.currentMaterialVersion,
     currentMaterialId: key.currentMaterialId,
     ...(key.publicKey !== undefined ? { publicKey: key.publicKey } : {}),
+    ...(key.rotation && typeof key.rotation === 'object' ? { rotation: key.rotation } : {}),
     revision: 1,
   };
   if (!(await deps.store.createReplicaKey(replica, records))) throw err.alreadyExists(`Replica key ${arn} already exists.`);

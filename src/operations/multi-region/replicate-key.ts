@@ -6,6 +6,10 @@
  * not the region); it has its own policy, description, tags, aliases, grants
  * and state.
  *
+ * A primary with imported key material (origin EXTERNAL) is replicated
+ * without material: the replica is PendingImport until the same material is
+ * imported into it, as AWS never copies imported material between regions.
+ *
  * AWS reports the new replica as Creating for a few seconds; Trent's replica
  * is complete when the call returns, so only the response shows Creating and
  * DescribeKey already shows Enabled.
@@ -81,16 +85,17 @@ export const replicateKey: Handler = async (input, ctx, deps) => {
   const existing = await deps.store.getKey(primary.accountId, replicaRegion, primary.keyId);
   if (existing) throw alreadyReplicated(replicaArn);
   const now = deps.clock.now();
-  const materials: KeyMaterialRecord[] = (await allMaterials(deps.store, primary.accountId, primary.region, primary.keyId)).map((m) => ({
-    ...m,
-    region: replicaRegion,
-  }));
+  // Imported material is never copied: the replica waits in PendingImport for the same material (import-rules.ts).
+  const external = primary.origin === 'EXTERNAL';
+  const materials: KeyMaterialRecord[] = external
+    ? []
+    : (await allMaterials(deps.store, primary.accountId, primary.region, primary.keyId)).map((m) => ({ ...m, region: replicaRegion }));
   const replica: KeyRecord = {
     ...sharedProperties(primary),
     region: replicaRegion,
     createdAt: now,
     description: input.Description ?? '',
-    state: 'Enabled',
+    state: external ? 'PendingImport' : 'Enabled',
     policy: input.Policy ?? defaultKeyPolicy(primary.accountId),
     tags,
     revision: 1,
@@ -117,5 +122,11 @@ export function sharedProperties(primary: KeyRecord): Omit<KeyRecord, 'region' |
     region: _r, createdAt: _c, description: _d, state: _s, policy: _p, tags: _t, revision: _v, deletionDate: _dd, pendingWindowDays: _w, peerRegions: _pr,
     ...shared
   } = primary;
+  if (primary.origin === 'EXTERNAL') {
+    // Imported material and its expiry are per region; the replica keeps only the id the same material must have.
+    delete shared.expirationModel;
+    delete shared.validTo;
+    delete shared.publicKey;
+  }
   return { ...shared, multiRegion: true, primaryRegion: primary.region };
 }

@@ -61,7 +61,16 @@ async function swapPrimary(deps: Deps, accountId: string, keyId: string, from: s
     const current = regions.find((k) => k.region === from);
     if (!current || !isMultiRegionPrimary(current)) throw notPrimary(keyArn(from, accountId, keyId));
     if (!regions.some((k) => k.region === to)) throw err.notFound(`Key '${keyArn(to, accountId, keyId)}' does not exist`);
-    const next = regions.map((k) => ({ ...k, primaryRegion: to, revision: k.revision + 1 }));
+    // Rotation settings belong to the primary role: the new primary takes them (and the schedule) over.
+    const settings = current.rotation;
+    const next = regions.map((k) => {
+      const moved: KeyRecord = { ...k, primaryRegion: to, revision: k.revision + 1 };
+      if (k.region === to) {
+        if (settings) moved.rotation = settings;
+        else delete moved.rotation;
+      }
+      return moved;
+    });
     if (await deps.store.updateKeys(next)) return;
   }
   throw err.internal();

@@ -27,11 +27,13 @@ import {
 import { rotateMaterial } from './rotate-material.js';
 import { importedRotations, rotateToPendingMaterial } from './imported-rotation.js';
 import { pendingRotationOf } from '../../domain/imported-materials.js';
+import { assertNotReplica, reportedRotation } from '../multi-region/replica-rotation.js';
 
 export const enableKeyRotation: Handler = async (input, ctx, deps) => {
   const periodDays: number = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
   await authorizeKeyAction(deps, ctx, { action: 'EnableKeyRotation', key, arn, facts: { rotationPeriodInDays: periodDays } });
+  assertNotReplica(key, arn);
   await mutateKey(key, deps, (k) => {
     assertAutomaticRotationAllowed(k, arn);
     assertStateAllows('use', k.state, arn);
@@ -44,6 +46,7 @@ export const enableKeyRotation: Handler = async (input, ctx, deps) => {
 export const disableKeyRotation: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
   await authorizeKeyAction(deps, ctx, { action: 'DisableKeyRotation', key, arn });
+  assertNotReplica(key, arn);
   await mutateKey(key, deps, (k) => {
     assertAutomaticRotationAllowed(k, arn);
     assertStateAllows('use', k.state, arn);
@@ -63,7 +66,8 @@ export const getKeyRotationStatus: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
   await authorizeKeyAction(deps, ctx, { action: 'GetKeyRotationStatus', key, arn });
   assertRotatableKey(key, arn);
-  const rotation = rotationOf(key);
+  // A multi-Region replica reports its primary's settings.
+  const rotation = rotationOf({ ...key, rotation: await reportedRotation(key, deps) });
   const enabled = rotation.automatic && key.state !== 'PendingDeletion' && key.state !== 'PendingReplicaDeletion';
   const out: Record<string, unknown> = { KeyId: arn, KeyRotationEnabled: enabled };
   if (enabled) {
@@ -76,6 +80,7 @@ export const getKeyRotationStatus: Handler = async (input, ctx, deps) => {
 export const rotateKeyOnDemand: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
   await authorizeKeyAction(deps, ctx, { action: 'RotateKeyOnDemand', key, arn });
+  assertNotReplica(key, arn);
   const check = (k: typeof key) => {
     assertRotatableKey(k, arn);
     assertStateAllows('use', k.state, arn);

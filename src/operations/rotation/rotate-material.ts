@@ -19,6 +19,8 @@ import { err } from '../../domain/errors.js';
 import type { KeyMaterialRecord, KeyRecord, RotationType } from '../../domain/key-model.js';
 import type { Deps } from '../context.js';
 import { materialAad } from '../material-cache.js';
+import { commitRotation } from '../multi-region/rotation-replication.js';
+import { pushAfterRotation } from '../multi-region/material-push.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -79,8 +81,10 @@ export async function rotateMaterial(deps: Deps, initial: KeyRecord, options: Ro
       await options.beforeCommit?.(materialId);
       announced = true;
     }
-    if (await deps.store.addMaterialVersion(next, record)) {
+    // Multi-Region primaries: committed with every local replica, then pushed to peer deployments.
+    if (await commitRotation(deps, next, record)) {
       deps.materials.rememberRecord(record, material);
+      await pushAfterRotation(next, deps);
       await options.onCommitted?.(next, record);
       return { key: next, material: record };
     }

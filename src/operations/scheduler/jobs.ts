@@ -8,5 +8,6 @@ import { keyDeletionJob } from './key-deletion-job.js';
 import { keyRotationJob } from './key-rotation-job.js';
 import { importedMaterialExpiryJob } from './imported-material-expiry-job.js';
 import { sessionCleanupJob } from './session-cleanup-job.js';
+import { peerPushJob } from './peer-push-job.js';
 
-export const LIFECYCLE_JOBS: readonly SchedulerJob[] = [sessionCleanupJob, importedMaterialExpiryJob, keyDeletionJob, keyRotationJob];
+export const LIFECYCLE_JOBS: readonly SchedulerJob[] = [sessionCleanupJob, importedMaterialExpiryJob, keyDeletionJob, keyRotationJob, peerPushJob];

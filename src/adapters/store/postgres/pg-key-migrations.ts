@@ -82,4 +82,14 @@ export const PG_KEY_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX keys_by_account_key ON keys (account_id, key_id, region);
   `,
+  // multi-Region keys: material versions still to be pushed to peer deployments.
+  `
+  CREATE TABLE peer_pushes (
+    account_id TEXT COLLATE "C" NOT NULL,
+    key_id TEXT COLLATE "C" NOT NULL,
+    peer_region TEXT COLLATE "C" NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (account_id, key_id, peer_region)
+  );
+  `,
 ];

@@ -7,9 +7,9 @@
  */
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { GrantRecord } from '../../../domain/grants.js';
-import type { KeyStore, Page } from '../../../ports/key-store.js';
+import type { KeyStore, Page, PeerPush } from '../../../ports/key-store.js';
 import { statement as s, type PgDatabase, type Queryable } from './pg-database.js';
-import { aliasOf, materialOf, pageOf, recordOf, rotationDueOf } from '../key-rows.js';
+import { aliasOf, materialOf, pageOf, peerPushOf, recordOf, rotationDueOf } from '../key-rows.js';
 
 /** Thrown inside a transaction to roll it back when one record of a batch is stale. */
 class StaleRevision extends Error {}
@@ -80,6 +80,13 @@ const Q = {
       'ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at ' +
       'WHERE scheduler_leases.owner = excluded.owner OR scheduler_leases.expires_at <= $4',
   ),
+  upsertPeerPush: s(
+    'peer_push_upsert',
+    'INSERT INTO peer_pushes (account_id, key_id, peer_region, version) VALUES ($1, $2, $3, $4) ' +
+      'ON CONFLICT (account_id, key_id, peer_region) DO UPDATE SET version = GREATEST(peer_pushes.version, excluded.version)',
+  ),
+  pendingPeerPushes: s('peer_push_pending', 'SELECT account_id, key_id, peer_region, version FROM peer_pushes ORDER BY account_id, key_id, peer_region LIMIT $1'),
+  clearPeerPush: s('peer_push_clear', 'DELETE FROM peer_pushes WHERE account_id = $1 AND key_id = $2 AND peer_region = $3 AND version <= $4'),
   releaseLease: s('lease_release', 'DELETE FROM scheduler_leases WHERE name = $1 AND owner = $2'),
 
   insertAlias: s(
@@ -162,6 +169,34 @@ export class PgKeyStore implements KeyStore {
       throw e;
     });
     return added;
+  }
+
+  async addMaterialVersions(keys: KeyRecord[], materials: KeyMaterialRecord[], peerPushes: PeerPush[] = []): Promise<boolean> {
+    // Each CAS locks its key row, so writers of the same key serialise; an existing version rolls everything back.
+    try {
+      return await this.db.transaction(async (tx) => {
+        for (const key of keys) {
+          if (!(await casKey(tx, key))) throw new StaleRevision();
+        }
+        for (const m of materials) {
+          const inserted = await tx.run(Q.insertMaterial, [m.accountId, m.region, m.keyId, m.version, m.materialId, m.wrapped, m.createdAt, m.rotationType ?? null]);
+          if (inserted.rowCount !== 1) throw new StaleRevision();
+        }
+        for (const p of peerPushes) await tx.run(Q.upsertPeerPush, [p.accountId, p.keyId, p.peerRegion, p.version]);
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof StaleRevision) return false;
+      throw e;
+    }
+  }
+
+  async pendingPeerPushes(limit: number): Promise<PeerPush[]> {
+    return (await this.db.run(Q.pendingPeerPushes, [limit])).rows.map(peerPushOf);
+  }
+
+  async clearPeerPush(p: PeerPush): Promise<void> {
+    await this.db.run(Q.clearPeerPush, [p.accountId, p.keyId, p.peerRegion, p.version]);
   }
 
   async listMaterials(accountId: string, region: string, keyId: string, afterVersion: number, limit: number): Promise<Page<KeyMaterialRecord>> {

@@ -76,4 +76,14 @@ export const KEY_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX keys_by_account_key ON keys(account_id, key_id, region);
   `,
+  // multi-Region keys: material versions still to be pushed to peer deployments.
+  `
+  CREATE TABLE peer_pushes (
+    account_id TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    peer_region TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (account_id, key_id, peer_region)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -3,10 +3,10 @@
  * every acknowledged change survives a crash, each method one transaction.
  */
 import type { SqlDatabase } from './sqlite-driver.js';
-import { aliasOf, materialOf, pageOf, recordOf, rotationDueOf, type Row } from '../key-rows.js';
+import { aliasOf, materialOf, pageOf, peerPushOf, recordOf, rotationDueOf, type Row } from '../key-rows.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../../domain/key-model.js';
 import type { GrantRecord } from '../../../domain/grants.js';
-import type { KeyStore, Page } from '../../../ports/key-store.js';
+import type { KeyStore, Page, PeerPush } from '../../../ports/key-store.js';
 import { KEY_MIGRATIONS } from './migrations.js';
 import { migrate } from './migrate.js';
 
@@ -56,6 +56,33 @@ export class SqliteKeyStore implements KeyStore {
       this.insertMaterial(m);
       return true;
     });
+  }
+
+  async addMaterialVersions(keys: KeyRecord[], materials: KeyMaterialRecord[], peerPushes: PeerPush[] = []): Promise<boolean> {
+    try {
+      return this.db.transaction(() => {
+        for (const m of materials) {
+          if (this.q.getMaterial.get(m.accountId, m.region, m.keyId, m.version) !== undefined) throw new StaleRevision();
+        }
+        for (const key of keys) {
+          if (!this.replaceKey(key)) throw new StaleRevision();
+        }
+        for (const m of materials) this.insertMaterial(m);
+        for (const p of peerPushes) this.q.upsertPeerPush.run(p.accountId, p.keyId, p.peerRegion, p.version);
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof StaleRevision) return false;
+      throw e;
+    }
+  }
+
+  async pendingPeerPushes(limit: number): Promise<PeerPush[]> {
+    return (this.q.pendingPeerPushes.all(limit) as Row[]).map(peerPushOf);
+  }
+
+  async clearPeerPush(p: PeerPush): Promise<void> {
+    this.q.clearPeerPush.run(p.accountId, p.keyId, p.peerRegion, p.version);
   }
 
   async listMaterials(accountId: string, region: string, keyId: string, afterVersion: number, limit: number): Promise<Page<KeyMaterialRecord>> {
@@ -259,6 +286,12 @@ function prepareStatements(db: SqlDatabase) {
         'ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at ' +
         'WHERE scheduler_leases.owner = excluded.owner OR scheduler_leases.expires_at <= ?',
     ),
+    upsertPeerPush: db.prepare(
+      'INSERT INTO peer_pushes (account_id, key_id, peer_region, version) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (account_id, key_id, peer_region) DO UPDATE SET version = max(peer_pushes.version, excluded.version)',
+    ),
+    pendingPeerPushes: db.prepare('SELECT account_id, key_id, peer_region, version FROM peer_pushes ORDER BY account_id, key_id, peer_region LIMIT ?'),
+    clearPeerPush: db.prepare('DELETE FROM peer_pushes WHERE account_id = ? AND key_id = ? AND peer_region = ? AND version <= ?'),
     releaseLease: db.prepare('DELETE FROM scheduler_leases WHERE name = ? AND owner = ?'),
     deleteMaterials: db.prepare('DELETE FROM key_materials WHERE account_id = ? AND region = ? AND key_id = ?'),
     insertAlias: db.prepare(
