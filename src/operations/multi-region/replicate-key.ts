@@ -15,6 +15,7 @@
  * DescribeKey already shows Enabled.
  */
 import { allMaterials } from '../all-materials.js';
+import { importedMaterialsOf, isPermanentlyAssociated } from '../../domain/imported-materials.js';
 import { err } from '../../domain/errors.js';
 import { keyArn } from '../../domain/key-ids.js';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../../domain/key-model.js';
@@ -127,6 +128,10 @@ export function sharedProperties(primary: KeyRecord): Omit<KeyRecord, 'region' |
     delete shared.expirationModel;
     delete shared.validTo;
     delete shared.publicKey;
+    // The replica knows which materials belong to the key, none of them imported there yet.
+    const associated = importedMaterialsOf(primary).filter((m) => isPermanentlyAssociated(primary, m));
+    if (associated.length > 0) shared.importedMaterials = associated.map((m) => ({ version: m.version, materialId: m.materialId, imported: false }));
+    else delete shared.importedMaterials;
   }
   return { ...shared, multiRegion: true, primaryRegion: primary.region };
 }
