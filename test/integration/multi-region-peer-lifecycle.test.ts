@@ -71,16 +71,17 @@ describe('multi-Region keys across Trent deployments: settings, primary moves, d
   };
   const oregon = () => b.kms({ region: OREGON });
 
+  let aArgs: string[];
+  let aEnv: NodeJS.ProcessEnv;
+
   before(async () => {
     b = await startTestServer({ dataDir: dirB, clock: clockB });
     bPort = Number(new URL(b.url).port);
     const tokyoReplicator = await peerPrincipal(b.url, 'tokyo-replicator', ['kms:CreateKey', 'kms:UpdatePrimaryRegion']);
     // One worker: what A's responses show is what A's store holds (no other worker's cache to wait for).
-    a = await spawnServer(['--listen', '127.0.0.1:0', '--workers', '1', '--data-dir', dirA, '--replication-peer', `${OREGON}=${b.url},${await publicKeyOf(dirB)}`], {
-      ...rootEnv(),
-      TRENT_REPLICATION_ACCESS_KEY_ID: tokyoReplicator.accessKeyId,
-      TRENT_REPLICATION_SECRET_ACCESS_KEY: tokyoReplicator.secretAccessKey,
-    });
+    aArgs = ['--workers', '1', '--data-dir', dirA, '--replication-peer', `${OREGON}=${b.url},${await publicKeyOf(dirB)}`];
+    aEnv = { ...rootEnv(), TRENT_REPLICATION_ACCESS_KEY_ID: tokyoReplicator.accessKeyId, TRENT_REPLICATION_SECRET_ACCESS_KEY: tokyoReplicator.secretAccessKey };
+    a = await spawnServer(['--listen', '127.0.0.1:0', ...aArgs], aEnv);
   });
 
   after(async () => {
@@ -190,5 +191,23 @@ describe('multi-Region keys across Trent deployments: settings, primary moves, d
     const deletion = m.DeletionDate!.getTime();
     assert.ok(deletion >= startedAt + 7 * DAY - 2000 && deletion <= Date.now() + 7 * DAY + 2000, 'the 7-day window starts when the last replica is gone');
     assert.equal((await b.trent.runScheduler())['replication-catch-up'], 0, 'the notice was delivered at once');
+  });
+
+  it("A down when the peer's replica is deleted: B's catch-up delivers the notice once A is back", async () => {
+    const keyId = await replicated();
+    await tokyo().send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    await oregon().send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    const aListen = new URL(a.url).host;
+    a.child.kill('SIGTERM');
+    await a.exited;
+    clockB.advance(8 * DAY);
+    const run1 = await b.trent.runScheduler();
+    assert.deepEqual([run1['key-deletion'], run1['replication-catch-up']], [1, 0], 'deleted in B; A unreachable');
+
+    a = await spawnServer(['--listen', aListen, ...aArgs], aEnv);
+    assert.equal((await tokyo().send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'PendingReplicaDeletion', 'A waits until told');
+    assert.equal((await b.trent.runScheduler())['replication-catch-up'], 1);
+    assert.equal((await tokyo().send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'PendingDeletion');
+    assert.equal((await b.trent.runScheduler())['replication-catch-up'], 0, 'delivered once');
   });
 });
