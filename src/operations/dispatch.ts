@@ -10,7 +10,9 @@
 import { err } from '../domain/errors.js';
 import { OPERATION_NAMES, validateInput } from '../domain/validation/validate.js';
 import type { Deps, Handler, RequestContext } from './context.js';
-import { ACCEPT_MATERIAL, ACCEPT_REPLICA } from './multi-region/peers.js';
+import { ACCEPT_MATERIAL, ACCEPT_REPLICA, DESCRIBE_REPLICA, PROMOTE_REPLICA, REPLICA_DELETED } from './multi-region/peers.js';
+import { acceptReplicaDeleted, describeReplica } from './multi-region/remote-deletion.js';
+import { promoteReplica } from './multi-region/remote-primary.js';
 import { acceptMaterial } from './multi-region/material-push.js';
 import { acceptReplica } from './multi-region/remote-replica.js';
 import { KMS_HANDLERS } from './registry.js';
@@ -20,7 +22,13 @@ import { throttlingError } from '../domain/request-quotas.js';
 const KNOWN = new Set(OPERATION_NAMES);
 
 /** Trent's own operations between deployments (not in the KMS API model); each checks its own input. */
-const EXTENSIONS: Readonly<Record<string, Handler>> = { [ACCEPT_REPLICA]: acceptReplica, [ACCEPT_MATERIAL]: acceptMaterial };
+const EXTENSIONS: Readonly<Record<string, Handler>> = {
+  [ACCEPT_REPLICA]: acceptReplica,
+  [ACCEPT_MATERIAL]: acceptMaterial,
+  [REPLICA_DELETED]: acceptReplicaDeleted,
+  [DESCRIBE_REPLICA]: describeReplica,
+  [PROMOTE_REPLICA]: promoteReplica,
+};
 
 export function isKnownOperation(name: string): boolean {
   return KNOWN.has(name) || Object.hasOwn(EXTENSIONS, name);

@@ -26,6 +26,7 @@ import { noteKey, type Deps, type Handler } from '../context.js';
 import { ACCEPT_MATERIAL } from './peers.js';
 import { openMaterials, sealMaterials } from './remote-replica.js';
 import { peerPushesFor } from './rotation-replication.js';
+import { deliverDeletionNotice } from './remote-deletion.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -46,10 +47,14 @@ export async function pushMaterials(primary: KeyRecord, peerRegion: string, deps
 /**
  * Delivers one pending push: reads the key's primary here, pushes, and clears
  * the push. Returns whether the peer acknowledged; a push whose key is no
- * longer a primary here is dropped.
+ * longer a primary here is dropped. A push of version 0 to the region of a
+ * key's primary, whose replica here is gone, is a deletion notice.
  */
 export async function deliverPeerPush(push: PeerPush, deps: Deps): Promise<boolean> {
-  const primary = (await deps.store.multiRegionKeys(push.accountId, push.keyId)).find((k) => isMultiRegionPrimary(k));
+  const regions = await deps.store.multiRegionKeys(push.accountId, push.keyId);
+  const primary = regions.find((k) => isMultiRegionPrimary(k));
+  // No primary here: a replica of a primary in the peer's region was deleted here (remote-deletion.ts).
+  if (!primary && push.version === 0 && !regions.some((k) => k.region === push.peerRegion)) return deliverDeletionNotice(push, deps);
   if (!primary || !deps.replication?.peers.has(push.peerRegion)) {
     await deps.store.clearPeerPush(push);
     return false;
@@ -63,8 +68,8 @@ export async function deliverPeerPush(push: PeerPush, deps: Deps): Promise<boole
   return true;
 }
 
-/** After a rotation of `primary` committed: pushes the new version to its peers now (failures stay pending for the scheduler). */
-export async function pushAfterRotation(primary: KeyRecord, deps: Deps): Promise<void> {
+/** After a change of `primary` committed with its pending pushes: delivers them now (failures stay pending for the scheduler). */
+export async function pushToPeers(primary: KeyRecord, deps: Deps): Promise<void> {
   for (const push of peerPushesFor(primary, primary.currentMaterialVersion, deps)) await deliverPeerPush(push, deps);
 }
 

@@ -25,3 +25,9 @@ export interface Replication {
 /** Operations one Trent deployment sends another (X-Amz-Target TrentService.<name>; not part of the KMS API). */
 export const ACCEPT_REPLICA = 'TrentAcceptReplica';
 export const ACCEPT_MATERIAL = 'TrentAcceptMaterial';
+/** A replica's deployment tells the primary's that a replica there is gone (the primary's side then asks, see remote-deletion.ts). */
+export const REPLICA_DELETED = 'TrentReplicaDeleted';
+/** The primary's deployment asks whether its replica in the signed-for region still exists. */
+export const DESCRIBE_REPLICA = 'TrentDescribeReplica';
+/** The primary's deployment asks the peer holding a replica to take the primary role (UpdatePrimaryRegion). */
+export const PROMOTE_REPLICA = 'TrentPromoteReplica';

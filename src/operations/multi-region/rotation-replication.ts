@@ -28,6 +28,19 @@ export function peerPushesFor(key: KeyRecord, version: number, deps: Deps): Peer
 }
 
 /**
+ * Writes a changed primary record (compare-and-set, as updateKey) with a
+ * pending push to each of its peer regions in the same transaction, so a
+ * change of the settings replicas report (rotation) reaches them: at once
+ * (pushToPeers after the write) or by the scheduler's catch-up.
+ */
+export function writeWithPeerPushes(deps: Deps): (next: KeyRecord) => Promise<boolean> {
+  return (next) => {
+    const pushes = replicatesMaterial(next) ? peerPushesFor(next, next.currentMaterialVersion, deps) : [];
+    return pushes.length === 0 ? deps.store.updateKey(next) : deps.store.addMaterialVersions([next], [], pushes);
+  };
+}
+
+/**
  * Commits a new material version of `next` (the key record after rotation,
  * revision already advanced) and, for a multi-Region primary, of every local
  * replica. Returns false when any record was stale or the version existed

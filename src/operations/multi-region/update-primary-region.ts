@@ -3,7 +3,8 @@
  * the current primary a replica. Every region's record names the primary, so
  * all of them change together in one compare-and-set batch. AWS shows the two
  * keys as Updating for a few seconds; Trent's change is complete when the
- * call returns, so the transient state is never observable.
+ * call returns, so the transient state is never observable. A replica in a
+ * peer deployment takes the role through that peer (remote-primary.ts).
  */
 import { err } from '../../domain/errors.js';
 import { keyArn } from '../../domain/key-ids.js';
@@ -13,6 +14,7 @@ import { authorizeKeyAction } from '../authorization/authorize.js';
 import { noteKey, type Deps, type Handler } from '../context.js';
 import { resolveKey } from '../key-resolver.js';
 import { notPrimary } from './replicate-key.js';
+import { moveToPeer } from './remote-primary.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -44,6 +46,14 @@ export const updatePrimaryRegion: Handler = async (input, ctx, deps) => {
   }
   const replicaArn = keyArn(newPrimaryRegion, primary.accountId, primary.keyId);
   const replica = await deps.store.getKey(primary.accountId, newPrimaryRegion, primary.keyId);
+  // A replica in a peer deployment: the peer authorizes and takes the primary role first (remote-primary.ts).
+  const peer = deps.replication?.peers.get(newPrimaryRegion);
+  if (!replica && peer && (primary.peerRegions ?? []).includes(newPrimaryRegion)) {
+    noteKey(ctx, replicaArn);
+    assertUpdatable(primary, arn);
+    await moveToPeer(primary, peer, deps);
+    return {};
+  }
   if (!replica) throw err.notFound(`Key '${replicaArn}' does not exist`);
   noteKey(ctx, replicaArn);
   // kms:UpdatePrimaryRegion is also required on the replica, under its own key policy, in its region.

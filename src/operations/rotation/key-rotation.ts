@@ -28,18 +28,27 @@ import { rotateMaterial } from './rotate-material.js';
 import { importedRotations, rotateToPendingMaterial } from './imported-rotation.js';
 import { pendingRotationOf } from '../../domain/imported-materials.js';
 import { assertNotReplica, reportedRotation } from '../multi-region/replica-rotation.js';
+import { writeWithPeerPushes } from '../multi-region/rotation-replication.js';
+import { pushToPeers } from '../multi-region/material-push.js';
 
 export const enableKeyRotation: Handler = async (input, ctx, deps) => {
   const periodDays: number = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
   await authorizeKeyAction(deps, ctx, { action: 'EnableKeyRotation', key, arn, facts: { rotationPeriodInDays: periodDays } });
   assertNotReplica(key, arn);
-  await mutateKey(key, deps, (k) => {
-    assertAutomaticRotationAllowed(k, arn);
-    assertStateAllows('use', k.state, arn);
-    k.rotation = withAutomaticRotation(rotationOf(k), periodDays, deps.clock.now());
-    return k;
-  });
+  const updated = await mutateKey(
+    key,
+    deps,
+    (k) => {
+      assertAutomaticRotationAllowed(k, arn);
+      assertStateAllows('use', k.state, arn);
+      k.rotation = withAutomaticRotation(rotationOf(k), periodDays, deps.clock.now());
+      return k;
+    },
+    writeWithPeerPushes(deps),
+  );
+  // Replicas in peer deployments report these settings (GetKeyRotationStatus).
+  await pushToPeers(updated, deps);
   return {};
 };
 
@@ -47,12 +56,18 @@ export const disableKeyRotation: Handler = async (input, ctx, deps) => {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
   await authorizeKeyAction(deps, ctx, { action: 'DisableKeyRotation', key, arn });
   assertNotReplica(key, arn);
-  await mutateKey(key, deps, (k) => {
-    assertAutomaticRotationAllowed(k, arn);
-    assertStateAllows('use', k.state, arn);
-    k.rotation = withoutAutomaticRotation(rotationOf(k));
-    return k;
-  });
+  const updated = await mutateKey(
+    key,
+    deps,
+    (k) => {
+      assertAutomaticRotationAllowed(k, arn);
+      assertStateAllows('use', k.state, arn);
+      k.rotation = withoutAutomaticRotation(rotationOf(k));
+      return k;
+    },
+    writeWithPeerPushes(deps),
+  );
+  await pushToPeers(updated, deps);
   return {};
 };
 

@@ -20,7 +20,7 @@ import type { KeyMaterialRecord, KeyRecord, RotationType } from '../../domain/ke
 import type { Deps } from '../context.js';
 import { materialAad } from '../material-cache.js';
 import { commitRotation } from '../multi-region/rotation-replication.js';
-import { pushAfterRotation } from '../multi-region/material-push.js';
+import { pushToPeers } from '../multi-region/material-push.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -84,7 +84,7 @@ export async function rotateMaterial(deps: Deps, initial: KeyRecord, options: Ro
     // Multi-Region primaries: committed with every local replica, then pushed to peer deployments.
     if (await commitRotation(deps, next, record)) {
       deps.materials.rememberRecord(record, material);
-      await pushAfterRotation(next, deps);
+      await pushToPeers(next, deps);
       await options.onCommitted?.(next, record);
       return { key: next, material: record };
     }

@@ -9,12 +9,15 @@
  * the deletion repeats the event at the next run.) The deletion itself is
  * conditional on the key still being due, so two nodes cannot both delete it.
  * Deleting the last replica of a multi-Region key starts its waiting
- * primary's deletion window.
+ * primary's deletion window; deleting a replica whose primary a peer
+ * deployment holds notifies that deployment (remote-deletion.ts).
  */
 import { DELETE_KEY, recordKeyServiceEvent } from '../../audit/service-events.js';
 import type { Deps } from '../context.js';
 import type { JobContext, SchedulerJob } from './job.js';
 import { startPrimaryWaitingPeriod } from '../multi-region/replica-deletion.js';
+import { deletionNoticeFor } from '../multi-region/remote-deletion.js';
+import { deliverPeerPush } from '../multi-region/material-push.js';
 
 const BATCH = 100;
 
@@ -26,10 +29,14 @@ export async function sweepDueDeletions(deps: Deps, renew: () => Promise<boolean
     let progress = 0;
     for (const key of due) {
       await recordKeyServiceEvent(deps.audit, { operation: DELETE_KEY, key, time: now });
+      // Recorded before the deletion: a notice for a replica that was not deleted after all is answered harmlessly.
+      const notice = deletionNoticeFor(key, deps);
+      if (notice) await deps.store.addMaterialVersions([], [], [notice]);
       if (await deps.store.deleteKeyIfDue(key.accountId, key.region, key.keyId, now)) {
         deleted++;
         progress++;
         if (key.multiRegion) await startPrimaryWaitingPeriod(deps, key.accountId, key.keyId, now);
+        if (notice) await deliverPeerPush(notice, deps);
       }
       deps.materials.forgetKey(key.accountId, key.region, key.keyId);
     }
