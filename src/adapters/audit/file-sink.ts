@@ -171,15 +171,23 @@ export class FileAuditSink implements AuditSink {
   }
 
   record(event: AuditEvent): Promise<void> {
-    if (this.closing || this.closed) return Promise.reject(new AuditUnavailableError('the audit trail is closed'));
-    if (this.broken) return Promise.reject(new AuditUnavailableError('the audit trail cannot be written', { cause: this.broken }));
-    if (this.pending.length >= this.maxBacklog) return Promise.reject(new AuditUnavailableError('the audit trail is not keeping up (backlog full)'));
-    let line: Buffer;
+    let json: string;
     try {
-      line = Buffer.from(JSON.stringify(event) + '\n');
+      json = JSON.stringify(event);
     } catch (e) {
       return Promise.reject(new AuditUnavailableError('the audit event cannot be serialized', { cause: e }));
     }
+    return this.recordSerialized(json, event.eventTime);
+  }
+
+  /** `record` for an event already serialized as one line of JSON (`JSON.stringify(event)`), e.g. by a worker process. */
+  recordSerialized(json: string, eventTime: string): Promise<void> {
+    if (this.closing || this.closed) return Promise.reject(new AuditUnavailableError('the audit trail is closed'));
+    if (this.broken) return Promise.reject(new AuditUnavailableError('the audit trail cannot be written', { cause: this.broken }));
+    if (this.pending.length >= this.maxBacklog) return Promise.reject(new AuditUnavailableError('the audit trail is not keeping up (backlog full)'));
+    if (json.includes('\n')) return Promise.reject(new AuditUnavailableError('an audit event must be one line of JSON'));
+    const line = Buffer.from(json + '\n');
+    const event = { eventTime };
     const parsed = Date.parse(event.eventTime);
     const eventMs = Number.isFinite(parsed) ? parsed : this.clock.now();
     return new Promise<void>((resolve, reject) => {

@@ -12,27 +12,34 @@ import type { AuditEvent } from '../../audit/event.js';
 import { AuditUnavailableError, type AuditSink } from '../../ports/audit-sink.js';
 import type { AuditSinkStats } from './sink-stats.js';
 
-interface RecordMessage {
-  trent: 'audit';
-  id: number;
-  event: AuditEvent;
+/** Events a worker recorded in one turn of its event loop, each serialized there. */
+interface BatchMessage {
+  trent: 'audit-batch';
+  items: { id: number; json: string; eventTime: string }[];
 }
 
-interface AckMessage {
-  trent: 'audit-ack';
-  id: number;
-  error?: string;
+/** The primary's answer to one batch: which events are durable, which failed and why. */
+interface AcksMessage {
+  trent: 'audit-acks';
+  ok: number[];
+  failed: [number, string][];
   writable: boolean;
   stats?: AuditSinkStats;
 }
 
 type Channel = Pick<NodeJS.Process, 'send' | 'on' | 'off' | 'connected'>;
 
-/** A worker's sink: events go to the primary's trail. */
+/**
+ * A worker's sink: events go to the primary's trail. Each event is serialized
+ * in the worker; the events of one event-loop turn travel in one message and
+ * are answered in one message, so the cost per event stays small.
+ */
 export class IpcAuditSink implements AuditSink {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly inFlight = new Set<Promise<void>>();
+  private queue: BatchMessage['items'] = [];
+  private flushScheduled = false;
   private lastStats: AuditSinkStats | undefined;
   private primaryWritable = true;
   private closed = false;
@@ -47,13 +54,20 @@ export class IpcAuditSink implements AuditSink {
   record(event: AuditEvent): Promise<void> {
     if (this.closed) return Promise.reject(new AuditUnavailableError('the audit sink is closed'));
     if (!this.channel.connected || !this.channel.send) return Promise.reject(new AuditUnavailableError('the primary process is gone'));
+    let json: string;
+    try {
+      json = JSON.stringify(event);
+    } catch (e) {
+      return Promise.reject(new AuditUnavailableError('the audit event cannot be serialized', { cause: e }));
+    }
     const id = this.nextId++;
     const done = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const message: RecordMessage = { trent: 'audit', id, event };
-      this.channel.send!(message, undefined, undefined, (e: Error | null) => {
-        if (e) this.settle(id, `the audit event could not be sent to the primary process: ${e.message}`);
-      });
+      this.queue.push({ id, json, eventTime: event.eventTime });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
     const tracked = done.then(
       () => {},
@@ -62,6 +76,21 @@ export class IpcAuditSink implements AuditSink {
     this.inFlight.add(tracked);
     void tracked.then(() => this.inFlight.delete(tracked));
     return done;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const items = this.queue;
+    this.queue = [];
+    if (items.length === 0) return;
+    if (!this.channel.connected || !this.channel.send) {
+      for (const it of items) this.settle(it.id, 'the primary process is gone');
+      return;
+    }
+    const message: BatchMessage = { trent: 'audit-batch', items };
+    this.channel.send(message, undefined, undefined, (e: Error | null) => {
+      if (e) for (const it of items) this.settle(it.id, `the audit event could not be sent to the primary process: ${e.message}`);
+    });
   }
 
   /** Whether the primary's trail accepts events (as of its last answer). */
@@ -83,11 +112,12 @@ export class IpcAuditSink implements AuditSink {
   }
 
   private received(m: unknown): void {
-    const ack = m as Partial<AckMessage> | null;
-    if (ack?.trent !== 'audit-ack' || typeof ack.id !== 'number') return;
-    this.primaryWritable = ack.writable === true;
-    if (ack.stats) this.lastStats = ack.stats;
-    this.settle(ack.id, ack.error);
+    const acks = m as Partial<AcksMessage> | null;
+    if (acks?.trent !== 'audit-acks' || !Array.isArray(acks.ok) || !Array.isArray(acks.failed)) return;
+    this.primaryWritable = acks.writable === true;
+    if (acks.stats) this.lastStats = acks.stats;
+    for (const id of acks.ok) this.settle(id, undefined);
+    for (const [id, error] of acks.failed) this.settle(id, error);
   }
 
   private settle(id: number, error: string | undefined): void {
@@ -103,25 +133,35 @@ export class IpcAuditSink implements AuditSink {
   }
 }
 
-/** Primary side: records a worker's events in `sink` and answers each; counters go along at most every `statsEveryMs`. */
-export function serveAuditTo(worker: Worker, sink: AuditSink & { writable?: () => boolean; stats?: () => AuditSinkStats }, statsEveryMs = 1000): void {
+/** What the primary records into: the trail, taking events serialized by the workers when it can. */
+type PrimarySink = AuditSink & {
+  recordSerialized?: (json: string, eventTime: string) => Promise<void>;
+  writable?: () => boolean;
+  stats?: () => AuditSinkStats;
+};
+
+/** Primary side: records a worker's batches in `sink` and answers each; counters go along at most every `statsEveryMs`. */
+export function serveAuditTo(worker: Worker, sink: PrimarySink, statsEveryMs = 1000): void {
   let statsSent = 0;
+  const recordOne = (it: BatchMessage['items'][number]): Promise<void> =>
+    sink.recordSerialized ? sink.recordSerialized(it.json, it.eventTime) : sink.record(JSON.parse(it.json) as AuditEvent);
   worker.on('message', (m: unknown) => {
-    const msg = m as Partial<RecordMessage> | null;
-    if (msg?.trent !== 'audit' || typeof msg.id !== 'number' || msg.event === undefined) return;
-    const answer = (error?: string) => {
+    const msg = m as Partial<BatchMessage> | null;
+    if (msg?.trent !== 'audit-batch' || !Array.isArray(msg.items)) return;
+    const items = msg.items;
+    void Promise.allSettled(items.map(recordOne)).then((results) => {
       if (!worker.isConnected()) return;
-      const ack: AckMessage = { trent: 'audit-ack', id: msg.id!, writable: sink.writable?.() ?? true, ...(error !== undefined ? { error } : {}) };
+      const acks: AcksMessage = { trent: 'audit-acks', ok: [], failed: [], writable: sink.writable?.() ?? true };
+      results.forEach((r, i) => {
+        if (r.status === 'fulfilled') acks.ok.push(items[i].id);
+        else acks.failed.push([items[i].id, r.reason instanceof Error ? r.reason.message : String(r.reason)]);
+      });
       const now = Date.now();
       if (sink.stats && now - statsSent >= statsEveryMs) {
-        ack.stats = sink.stats();
+        acks.stats = sink.stats();
         statsSent = now;
       }
-      worker.send(ack, undefined, () => {});
-    };
-    sink.record(msg.event).then(
-      () => answer(),
-      (e: unknown) => answer(e instanceof Error ? e.message : String(e)),
-    );
+      worker.send(acks, undefined, () => {});
+    });
   });
 }

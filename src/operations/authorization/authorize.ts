@@ -19,6 +19,7 @@ import type { Caller, Deps, RequestContext } from '../context.js';
 import { identityPolicyDocuments } from '../identity-policies.js';
 import { kmsConditionKeys, type KmsRequestFacts } from './condition-keys.js';
 import { cachedPolicy } from './policy-cache.js';
+import { contextFreeDecision } from './decision-memo.js';
 
 export interface KeyActionRequest {
   /** The KMS action without prefix, e.g. 'Encrypt'. */
@@ -91,7 +92,7 @@ export async function authorizeKeyAction(deps: Deps, ctx: RequestContext, req: K
     keyArn: req.arn,
     ...(context ? { context } : {}),
   };
-  const decision = authorizeKmsRequest(base);
+  const decision = contextFreeDecision(base);
   if (decision.allowed) return {};
   if (decision.reason === 'no-resource-policy-allow' || decision.reason === 'no-identity-policy-allow') {
     const names = granteeNames(ctx.caller);
