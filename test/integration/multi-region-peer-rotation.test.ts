@@ -10,6 +10,7 @@ import { eventuallyEqual } from '../helpers/eventually.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import {
@@ -23,6 +24,8 @@ import {
   ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
   EnableKeyRotationCommand,
+  GetParametersForImportCommand,
+  ImportKeyMaterialCommand,
 } from '@aws-sdk/client-kms';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { spawnServer, TRENT_BIN, type ChildServer } from '../helpers/child-server.js';
@@ -147,5 +150,28 @@ describe('multi-Region rotation across Trent deployments', () => {
     await assert.rejects(link(replicator).call(ACCEPT_MATERIAL, body), (e: KmsError) => e.code === 'ValidationException' && /could not be opened/.test(e.message));
     await assert.rejects(link(replicator).call(ACCEPT_MATERIAL, { ...body, PrimaryRegion: 'eu-west-1' }), (e: KmsError) => e.code === 'ValidationException');
     assert.equal((await oregon().send(new ListKeyRotationsCommand({ KeyId: keyId }))).Rotations!.length, 0, 'nothing stored');
+  });
+
+  it('keys with imported material and a replica in B take no new material, and do not rotate to material pending before B had a replica', async () => {
+    const tokyo = a.kms({ region: TOKYO });
+    const importNew = async (keyId: string, material: Buffer, importType?: 'NEW_KEY_MATERIAL') => {
+      const p = await tokyo.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }));
+      const wrapped = publicEncrypt({ key: createPublicKey({ key: Buffer.from(p.PublicKey!), format: 'der', type: 'spki' }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, material);
+      return tokyo.send(new ImportKeyMaterialCommand({
+        KeyId: keyId, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', ...(importType ? { ImportType: importType } : {}),
+      }));
+    };
+    const replicated = (await tokyo.send(new CreateKeyCommand({ MultiRegion: true, Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+    await importNew(replicated, randomBytes(32));
+    await tokyo.send(new ReplicateKeyCommand({ KeyId: replicated, ReplicaRegion: OREGON }));
+    await assert.rejects(importNew(replicated, randomBytes(32), 'NEW_KEY_MATERIAL'), (e: Error) => e.name === 'UnsupportedOperationException' && /replica keys in other Trent deployments \(us-west-2\)/.test(e.message));
+
+    const pendingFirst = (await tokyo.send(new CreateKeyCommand({ MultiRegion: true, Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+    await importNew(pendingFirst, randomBytes(32));
+    const pending = (await importNew(pendingFirst, randomBytes(32), 'NEW_KEY_MATERIAL')).KeyMaterialId;
+    await tokyo.send(new ReplicateKeyCommand({ KeyId: pendingFirst, ReplicaRegion: OREGON }));
+    const listed = (await tokyo.send(new ListKeyRotationsCommand({ KeyId: pendingFirst, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }))).Rotations!;
+    assert.deepEqual(listed.map((r) => [r.KeyMaterialId, r.KeyMaterialState]).at(-1), [pending, 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION']);
+    await assert.rejects(tokyo.send(new RotateKeyOnDemandCommand({ KeyId: pendingFirst })), (e: Error) => e.name === 'KMSInvalidStateException' && /missing in us-west-2\)/.test(e.message));
   });
 });

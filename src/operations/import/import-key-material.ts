@@ -8,11 +8,13 @@
  *   first material becomes version 1 and current; into a symmetric key that
  *   has material, the new material becomes the next version, pending
  *   rotation until RotateKeyOnDemand makes it current. One pending material
- *   at a time.
+ *   at a time. Multi-Region keys take new material in the primary only
+ *   (multi-region/imported-rotation.ts).
  * - EXISTING_KEY_MATERIAL (the default once the key has material): the
  *   material of one of the key's versions again (its id is derived from the
  *   key id and the material), after it expired or was deleted, or to change
- *   its expiry. KeyMaterialId, if given, must be that id.
+ *   its expiry. KeyMaterialId, if given, must be that id. A multi-Region
+ *   replica also takes its primary's material pending rotation this way.
  *
  * Each import sets that version's ExpirationModel, ValidTo and (if given)
  * KeyMaterialDescription. A PendingImport key becomes Enabled once every
@@ -21,7 +23,7 @@
  */
 import { KmsError, err } from '../../domain/errors.js';
 import type { ImportedMaterial, KeyMaterialRecord, KeyRecord } from '../../domain/key-model.js';
-import { allAssociatedImported, importedMaterialsOf, pendingRotationOf, withImportedMaterials } from '../../domain/imported-materials.js';
+import { allAssociatedImported, importedMaterialsOf, isPermanentlyAssociated, pendingRotationOf, withImportedMaterials } from '../../domain/imported-materials.js';
 import { assertStateAllows } from '../../domain/key-state.js';
 import { unwrapKeyMaterial } from '../../crypto/import-wrapping.js';
 import { authorizeKeyAction } from '../authorization/authorize.js';
@@ -34,6 +36,7 @@ import { specOf } from '../asymmetric/common.js';
 import { openImportToken } from './import-token.js';
 import { checkImportedMaterial, importedMaterialId, requireExternalOrigin } from './import-rules.js';
 import { withKnownMaterialId } from '../multi-region/imported-material.js';
+import { assertMayImportNewMaterial, primaryPendingOf } from '../multi-region/imported-rotation.js';
 
 const DAY_MS = 86_400_000;
 /** ValidTo may be at most this far after the request. */
@@ -62,10 +65,17 @@ interface ImportPlan {
   version: number;
   /** The key's first material: it becomes current. */
   first: boolean;
+  /** A replica takes its primary's pending material: any other pending version it holds goes. */
+  replacesPending?: boolean;
 }
 
-/** Where the material goes, by ImportType and KeyMaterialId, against the key's versions; AWS's errors otherwise. */
-function planImport(input: Input, key: KeyRecord, materialId: string): ImportPlan {
+/**
+ * Where the material goes, by ImportType and KeyMaterialId, against the key's
+ * versions; AWS's errors otherwise. `primaryPending` is, for a multi-Region
+ * replica, its primary's material pending rotation: the one material a
+ * replica takes beyond its own versions (as pending rotation there too).
+ */
+function planImport(input: Input, key: KeyRecord, arn: string, materialId: string, primaryPending?: ImportedMaterial): ImportPlan {
   if (key.keySpec !== 'SYMMETRIC_DEFAULT' && (input.ImportType !== undefined || input.KeyMaterialId !== undefined)) {
     throw err.validation('ImportType and KeyMaterialId are only valid for symmetric encryption KMS keys.');
   }
@@ -74,6 +84,7 @@ function planImport(input: Input, key: KeyRecord, materialId: string): ImportPla
   if (importType === 'NEW_KEY_MATERIAL') {
     if (input.KeyMaterialId !== undefined) throw err.validation('KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.');
     if (materials.length === 0) return { version: 1, first: true };
+    assertMayImportNewMaterial(key, arn);
     const pending = pendingRotationOf(key);
     if (pending) {
       throw err.invalidState(
@@ -88,13 +99,14 @@ function planImport(input: Input, key: KeyRecord, materialId: string): ImportPla
   }
   if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== materialId) throw incorrectKeyMaterial();
   const existing = materials.find((m) => m.materialId === materialId);
-  if (!existing) throw incorrectKeyMaterial();
-  return { version: existing.version, first: false };
+  if (existing) return { version: existing.version, first: false };
+  if (primaryPending?.materialId === materialId) return { version: primaryPending.version, first: false, replacesPending: true };
+  throw incorrectKeyMaterial();
 }
 
 /** The key record after importing `entry` (the plan's version). */
 function withImport(k: KeyRecord, plan: ImportPlan, entry: ImportedMaterial): KeyRecord {
-  const others = importedMaterialsOf(k).filter((m) => m.version !== plan.version);
+  const others = importedMaterialsOf(k).filter((m) => m.version !== plan.version && !(plan.replacesPending && !isPermanentlyAssociated(k, m)));
   withImportedMaterials(k, [...others, entry]);
   if (plan.first) {
     k.currentMaterialVersion = plan.version;
@@ -134,7 +146,8 @@ export const importKeyMaterial: Handler = async (input, ctx, deps) => {
   }
   const { publicKey } = checkImportedMaterial(specOf(key), material);
   const materialId = importedMaterialId(key.keyId, material);
-  const precheck = planImport(input, key, materialId);
+  const primaryPending = await primaryPendingOf(key, deps);
+  const precheck = planImport(input, key, arn, materialId, primaryPending);
   // Multi-Region keys: a region without material takes only the material the key's other regions have.
   if (precheck.first && key.multiRegion) {
     const known = await withKnownMaterialId(key, deps);
@@ -147,7 +160,7 @@ export const importKeyMaterial: Handler = async (input, ctx, deps) => {
     deps,
     (k) => {
       assertStateAllows('manage', k.state, arn);
-      const plan = planImport(input, k, materialId);
+      const plan = planImport(input, k, arn, materialId, primaryPending);
       const previous = importedMaterialsOf(k).find((m) => m.version === plan.version);
       const entry: ImportedMaterial = { version: plan.version, materialId, imported: true, expirationModel: expiry.model };
       if (expiry.model === 'KEY_MATERIAL_EXPIRES') entry.validTo = expiry.validTo;

@@ -39,21 +39,24 @@ export async function rotateToPendingMaterial(deps: Deps, key: KeyRecord, check:
 /**
  * ListKeyRotations of a key with imported material, after version `after`:
  * the rotated versions, or with `all` every version (the first, and one
- * pending rotation) too.
+ * pending rotation) too. With `awaitingReplicas` (a multi-Region key whose
+ * pending material some replica lacks) the pending version is
+ * PENDING_MULTI_REGION_IMPORT_AND_ROTATION.
  */
-export function importedRotations(key: KeyRecord, all: boolean, after: number, limit: number): Page<Record<string, unknown>> {
+export function importedRotations(key: KeyRecord, all: boolean, after: number, limit: number, awaitingReplicas = false): Page<Record<string, unknown>> {
   const listed = importedMaterialsOf(key).filter((m) => m.version > after && (all || m.rotatedAt !== undefined));
   const items = listed.slice(0, limit);
-  const page: Page<Record<string, unknown>> = { items: items.map((m) => importedEntry(key, m)) };
+  const page: Page<Record<string, unknown>> = { items: items.map((m) => importedEntry(key, m, awaitingReplicas)) };
   if (listed.length > limit) page.next = String(items[items.length - 1].version);
   return page;
 }
 
-function importedEntry(key: KeyRecord, m: ImportedMaterial): Record<string, unknown> {
+function importedEntry(key: KeyRecord, m: ImportedMaterial, awaitingReplicas: boolean): Record<string, unknown> {
   const entry: Record<string, unknown> = { KeyId: key.keyId, KeyMaterialId: m.materialId };
   if (m.description !== undefined) entry.KeyMaterialDescription = m.description;
   entry.ImportState = m.imported ? 'IMPORTED' : 'PENDING_IMPORT';
-  entry.KeyMaterialState = materialStateOf(key, m);
+  const state = materialStateOf(key, m);
+  entry.KeyMaterialState = state === 'PENDING_ROTATION' && awaitingReplicas ? 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION' : state;
   if (m.expirationModel !== undefined) entry.ExpirationModel = m.expirationModel;
   if (m.validTo !== undefined) entry.ValidTo = toEpochSeconds(m.validTo);
   if (m.rotatedAt !== undefined) {

@@ -30,6 +30,7 @@ import { pendingRotationOf } from '../../domain/imported-materials.js';
 import { assertNotReplica, reportedRotation } from '../multi-region/replica-rotation.js';
 import { writeWithPeerPushes } from '../multi-region/rotation-replication.js';
 import { pushToPeers } from '../multi-region/material-push.js';
+import { listedImportedKey, rotateRegionsToPending } from '../multi-region/imported-rotation.js';
 
 export const enableKeyRotation: Handler = async (input, ctx, deps) => {
   const periodDays: number = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
@@ -104,6 +105,11 @@ export const rotateKeyOnDemand: Handler = async (input, ctx, deps) => {
     if (rotationOf(k).onDemandCount >= ON_DEMAND_ROTATION_LIMIT) throw onDemandLimitReached(arn);
   };
   check(key);
+  if (key.origin === 'EXTERNAL' && key.multiRegion) {
+    // Every region of the key switches to the pending material at once.
+    await rotateRegionsToPending(deps, key, arn, check);
+    return { KeyId: arn };
+  }
   if (key.origin === 'EXTERNAL') {
     await rotateToPendingMaterial(deps, key, check);
     return { KeyId: arn };
@@ -139,7 +145,8 @@ export const listKeyRotations: Handler = async (input, ctx, deps) => {
   const after = position === undefined ? 0 : Number(position);
   if (!Number.isSafeInteger(after) || after < 0) throw err.validation('Invalid marker');
   if (key.origin === 'EXTERNAL') {
-    const imported = importedRotations(key, all, after, limit);
+    const listed = await listedImportedKey(key, deps);
+    const imported = importedRotations(listed.key, all, after, limit, listed.awaitingReplicas);
     return imported.next === undefined
       ? { Rotations: imported.items, Truncated: false }
       : { Rotations: imported.items, NextMarker: encodeMarker(imported.next), Truncated: true };
