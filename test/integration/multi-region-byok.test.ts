@@ -7,14 +7,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startTestServer, tempDir, TEST_ACCESS_KEY_ID, TEST_SECRET, type TestServer } from '../helpers/trent.js';
-import { cleanEnv, runAws } from '../helpers/aws-cli.js';
+import { cleanEnv } from '../helpers/aws-cli.js';
+import { kmsCli } from '../helpers/kms-cli.js';
 
-const run = promisify(execFile);
 const TOKYO = 'ap-northeast-1';
 const OREGON = 'us-west-2';
 const DAY = 86_400_000;
@@ -23,37 +20,11 @@ describe('multi-Region keys with imported key material (OpenSSL and the AWS CLI)
   let server: TestServer;
   let work: string;
   let env: NodeJS.ProcessEnv;
-  let n = 0;
-  const path = (name: string) => join(work, name);
-
-  async function aws(region: string, ...args: string[]): Promise<any> {
-    const r = await runAws(['kms', ...args, '--region', region, '--endpoint-url', server.url, '--output', 'json'], env);
-    assert.equal(r.code, 0, `aws kms ${args.join(' ')} exited ${r.code}\nstderr: ${r.stderr}`);
-    return r.stdout.trim() === '' ? {} : JSON.parse(r.stdout);
-  }
-  async function awsFails(code: string, region: string, ...args: string[]): Promise<string> {
-    const r = await runAws(['kms', ...args, '--region', region, '--endpoint-url', server.url, '--output', 'json'], env);
-    assert.notEqual(r.code, 0, `aws kms ${args.join(' ')} should have failed with ${code}`);
-    assert.match(r.stderr, new RegExp(`An error occurred \\(${code}\\)`), r.stderr);
-    return r.stderr;
-  }
-  async function newMaterial(): Promise<string> {
-    const file = path(`material${++n}.bin`);
-    await run('openssl', ['rand', '-out', file, '32']);
-    return file;
-  }
+  const cli = kmsCli(() => server.url, () => env, () => work);
+  const { aws, awsFails, newMaterial, path } = cli;
   /** get-parameters-for-import in `region`, OpenSSL RSAES-OAEP-SHA256 wrapping, import-key-material. */
-  async function importInto(region: string, keyId: string, material: string, expiry: string[] = ['--expiration-model', 'KEY_MATERIAL_DOES_NOT_EXPIRE']): Promise<any> {
-    const params = await aws(region, 'get-parameters-for-import', '--key-id', keyId, '--wrapping-algorithm', 'RSAES_OAEP_SHA_256', '--wrapping-key-spec', 'RSA_2048');
-    const i = ++n;
-    writeFileSync(path(`pub${i}.der`), Buffer.from(params.PublicKey, 'base64'));
-    writeFileSync(path(`token${i}.bin`), Buffer.from(params.ImportToken, 'base64'));
-    await run('openssl', [
-      'pkeyutl', '-encrypt', '-in', material, '-out', path(`enc${i}.bin`), '-inkey', path(`pub${i}.der`), '-keyform', 'DER', '-pubin',
-      '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256',
-    ]);
-    return ['import-key-material', '--key-id', keyId, '--encrypted-key-material', `fileb://${path(`enc${i}.bin`)}`, '--import-token', `fileb://${path(`token${i}.bin`)}`, ...expiry];
-  }
+  const importInto = (region: string, keyId: string, material: string, expiry: string[] = ['--expiration-model', 'KEY_MATERIAL_DOES_NOT_EXPIRE']) =>
+    cli.importArgs(region, keyId, material, ...expiry);
   const state = async (region: string, keyId: string) => (await aws(region, 'describe-key', '--key-id', keyId)).KeyMetadata;
 
   before(async () => {
