@@ -29,7 +29,11 @@ import { resolveKey } from '../key-resolver.js';
 import { describedMetadata } from './configuration.js';
 import { replicateToPeer } from './remote-replica.js';
 
-/** The state rules for replicating `key` (already known to be a primary). */
+/**
+ * The state rules for replicating `key` (already known to be a primary), and
+ * for both keys of UpdatePrimaryRegion: usable for management, not disabled,
+ * not on their way out.
+ */
 export function assertReplicable(key: KeyRecord, arn: string): void {
   switch (key.state) {
     case 'Enabled':

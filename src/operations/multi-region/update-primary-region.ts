@@ -13,27 +13,10 @@ import { isMultiRegionPrimary } from '../../domain/multi-region.js';
 import { authorizeKeyAction } from '../authorization/authorize.js';
 import { noteKey, type Deps, type Handler } from '../context.js';
 import { resolveKey } from '../key-resolver.js';
-import { notPrimary } from './replicate-key.js';
+import { assertReplicable as assertUpdatable, notPrimary } from './replicate-key.js';
 import { moveToPeer } from './remote-primary.js';
 
 const MAX_ATTEMPTS = 8;
-
-/** Both keys must be usable for management: not disabled, not on their way out, not mid-change. */
-function assertUpdatable(key: KeyRecord, arn: string): void {
-  switch (key.state) {
-    case 'Enabled':
-    case 'PendingImport':
-      return;
-    case 'Disabled':
-      throw err.disabled(arn);
-    case 'PendingDeletion':
-      throw err.invalidState(`${arn} is pending deletion.`);
-    case 'PendingReplicaDeletion':
-      throw err.invalidState(`${arn} is pending replica deletion.`);
-    default:
-      throw err.invalidState(`${arn} is ${key.state}.`);
-  }
-}
 
 export const updatePrimaryRegion: Handler = async (input, ctx, deps) => {
   const newPrimaryRegion: string = input.PrimaryRegion;
