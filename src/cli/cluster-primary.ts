@@ -19,6 +19,10 @@ import { jsonLogger } from '../adapters/logger.js';
 /** How long the workers may take to drain before they are killed. */
 const DRAIN_TIMEOUT_MS = 60_000;
 const RESTART_DELAY_MS = 500;
+/** A worker that has not started listening this long after its fork is killed and replaced. */
+const STARTUP_TIMEOUT_MS = 10_000;
+/** How many stalled start-ups are replaced before the server gives up. */
+const MAX_STALLED_STARTS = 3;
 
 export const WORKER_ENV = 'TRENT_WORKER';
 
@@ -66,12 +70,23 @@ export async function runPrimary(options: TrentOptions, workers: number, where: 
     }, DRAIN_TIMEOUT_MS).unref();
   };
 
+  const stalled = new Set<Worker>();
+  let stalledStarts = 0;
   const fork = (index: number) => {
     const worker = cluster.fork({ [WORKER_ENV]: String(index) });
     slots.set(index, worker);
     if (prepared.audit) serveAuditTo(worker, prepared.audit);
+    // A start-up that hangs (seen under heavy load: the listen hand-off never answered) is replaced, not waited for.
+    const watchdog = setTimeout(() => {
+      if (stopping || slots.get(index) !== worker) return;
+      logger.error('a worker did not start listening in time; replacing it', { worker: index, pid: worker.process.pid });
+      stalled.add(worker);
+      worker.process.kill('SIGKILL');
+    }, STARTUP_TIMEOUT_MS);
+    watchdog.unref();
     worker.on('message', (m: Partial<WorkerMessage> | null) => {
       if (m?.trent !== 'listening') return;
+      clearTimeout(watchdog);
       listened.add(index);
       if (!announced && listened.size === workers) {
         announced = true;
@@ -79,9 +94,14 @@ export async function runPrimary(options: TrentOptions, workers: number, where: 
       }
     });
     worker.on('exit', (code, signal) => {
+      clearTimeout(watchdog);
       if (slots.get(index) === worker) slots.delete(index);
       if (stopping) {
         if (slots.size === 0) void finish();
+        return;
+      }
+      if (stalled.delete(worker) && ++stalledStarts <= MAX_STALLED_STARTS) {
+        fork(index);
         return;
       }
       if (!listened.has(index)) {

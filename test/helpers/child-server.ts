@@ -23,7 +23,11 @@ export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): 
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
+    // Generous: a loaded CI machine may take a while; a server that never starts is killed, never left running.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${out}`));
+    }, 45_000);
     const check = () => {
       const m = /Trent listening on (\S+)/.exec(out);
       if (m) {

@@ -52,7 +52,7 @@ describe('trent server --workers 2', () => {
     server = await spawnServer(['--workers', '2', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], rootEnv());
   });
   after(async () => {
-    if (server.child.exitCode === null && server.child.signalCode === null) {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
       server.child.kill('SIGKILL');
       await server.exited;
     }
