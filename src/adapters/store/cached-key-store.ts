@@ -23,8 +23,9 @@ function subjectOf(accountId: string, region: string, keyId: string): string {
   return `${accountId}/${region}/${keyId}`;
 }
 
+/** Freezes a record and everything in it (byte arrays cannot be frozen and are left as they are). */
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
   }
