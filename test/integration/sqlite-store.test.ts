@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { openSqliteStores } from '../../src/adapters/store/sqlite/open-sqlite.js';
+import { CachedKeyStore } from '../../src/adapters/store/cached-key-store.js';
 import { storeContract } from '../helpers/store-contract.js';
 import { identityStoreContract } from '../helpers/identity-store-contract.js';
 import { changeLogContract } from '../helpers/change-log-contract.js';
@@ -42,6 +43,15 @@ for (const driver of drivers) {
   };
   const cleanup = async () => rmSync(dir, { recursive: true, force: true });
   storeContract(`SQLite via ${driver}`, open, cleanup);
+  // The per-process key-record cache keeps the contract (writes go through it, as in the server).
+  storeContract(
+    `SQLite via ${driver}, behind the key-record cache`,
+    async () => {
+      const stores = await open();
+      return { ...stores, keys: new CachedKeyStore(stores.keys, () => true) };
+    },
+    cleanup,
+  );
   identityStoreContract(`SQLite via ${driver}`, open, cleanup);
   changeLogContract(`SQLite via ${driver}`, open, cleanup);
 }
