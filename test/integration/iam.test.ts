@@ -45,6 +45,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { createAccount } from '../../src/adapters/identity/accounts.js';
+import { assertFailure, fails } from '../helpers/query-failures.js';
 import { startTestServer, TEST_ACCESS_KEY_ID, TEST_ACCOUNT, TEST_SECRET, type TestServer } from '../helpers/trent.js';
 
 interface Creds {
@@ -68,30 +69,6 @@ function iam(creds: Creds = ROOT): IAMClient {
   const c = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
   clients.push(c);
   return c;
-}
-
-interface IamFailure {
-  name: string;
-  code?: string;
-  message: string;
-  status?: number;
-}
-
-async function fails(p: Promise<unknown>): Promise<IamFailure> {
-  try {
-    await p;
-  } catch (e) {
-    const x = e as { name: string; Code?: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: x.name, code: x.Code, message: x.message, status: x.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
-
-function assertFailure(f: IamFailure, code: string, status: number, message?: string | RegExp): void {
-  assert.equal(f.code ?? f.name, code, `code (${f.name}: ${f.message})`);
-  assert.equal(f.status, status, 'status');
-  if (typeof message === 'string') assert.equal(f.message, message);
-  else if (message) assert.match(f.message, message);
 }
 
 async function newUser(name: string, policy?: object): Promise<{ arn: string; creds: Creds; userId: string }> {

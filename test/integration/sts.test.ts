@@ -22,6 +22,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { createAccount } from '../../src/adapters/identity/accounts.js';
+import { assertFailure, fails } from '../helpers/query-failures.js';
 import { startTestServer, TEST_ACCESS_KEY_ID, TEST_ACCOUNT, TEST_REGION, TEST_SECRET, type TestServer } from '../helpers/trent.js';
 
 interface Creds {
@@ -34,30 +35,6 @@ const ROOT: Creds = { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SEC
 const ALLOW_KMS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
 const EXPIRED = 'The security token included in the request is expired';
 const INVALID = 'The security token included in the request is invalid.';
-
-interface Failure {
-  name: string;
-  code?: string;
-  message: string;
-  status?: number;
-}
-
-async function fails(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (e) {
-    const x = e as { name: string; Code?: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: x.name, code: x.Code, message: x.message, status: x.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
-
-function assertFailure(f: Failure, code: string, status: number, message?: string | RegExp): void {
-  assert.equal(f.code ?? f.name, code, `code (${f.name}: ${f.message})`);
-  assert.equal(f.status, status, 'status');
-  if (typeof message === 'string') assert.equal(f.message, message);
-  else if (message) assert.match(f.message, message);
-}
 
 function trustUser(userArn: string, extra: object = {}) {
   return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: userArn }, Action: 'sts:AssumeRole', ...extra }] };
