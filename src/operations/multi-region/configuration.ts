@@ -4,7 +4,7 @@
  * every region of a multi-Region key reports the same primary and replicas.
  */
 import { keyArn } from '../../domain/key-ids.js';
-import type { KeyRecord } from '../../domain/key-model.js';
+import type { KeyRecord, Tag } from '../../domain/key-model.js';
 import { multiRegionKeyType } from '../../domain/multi-region.js';
 import type { Deps } from '../context.js';
 import { keyMetadata } from '../key-metadata.js';
@@ -42,4 +42,19 @@ export async function describedMetadata(key: KeyRecord, deps: Deps): Promise<Rec
     metadata.MultiRegionConfiguration = configurationOf(key, await deps.store.multiRegionKeys(key.accountId, key.keyId));
   }
   return metadata;
+}
+
+/**
+ * ReplicateKey's answer for a replica just created (here or in a peer
+ * deployment): its metadata as AWS reports it at that moment (Creating, not
+ * yet enabled, no current material id), its policy, and its tags if any.
+ */
+export async function replicaCreatedResponse(replica: KeyRecord, tags: Tag[], deps: Deps): Promise<Record<string, unknown>> {
+  const metadata = await describedMetadata(replica, deps);
+  metadata.KeyState = 'Creating';
+  metadata.Enabled = false;
+  delete metadata.CurrentKeyMaterialId;
+  const out: Record<string, unknown> = { ReplicaKeyMetadata: metadata, ReplicaPolicy: replica.policy };
+  if (tags.length > 0) out.ReplicaTags = tags;
+  return out;
 }

@@ -20,7 +20,7 @@ import { acceptKeyPolicy } from '../authorization/key-policy-document.js';
 import { noteKey, type Deps, type Handler, type RequestContext } from '../context.js';
 import { materialAad } from '../material-cache.js';
 import { mutateKey } from '../mutate-key.js';
-import { describedMetadata } from './configuration.js';
+import { replicaCreatedResponse } from './configuration.js';
 import { ACCEPT_REPLICA, type PeerLink } from './peers.js';
 
 /** The shared properties a replica in another deployment receives. */
@@ -199,11 +199,5 @@ export const acceptReplica: Handler = async (input, ctx: RequestContext, deps) =
   };
   if (!(await deps.store.createReplicaKey(replica, records))) throw err.alreadyExists(`Replica key ${arn} already exists.`);
   noteKey(ctx, arn);
-  const metadata = await describedMetadata(replica, deps);
-  metadata.KeyState = 'Creating';
-  metadata.Enabled = false;
-  delete metadata.CurrentKeyMaterialId;
-  const out: Record<string, unknown> = { ReplicaKeyMetadata: metadata, ReplicaPolicy: replica.policy };
-  if (tags.length > 0) out.ReplicaTags = tags;
-  return out;
+  return replicaCreatedResponse(replica, tags, deps);
 };

@@ -26,7 +26,7 @@ import { authorizeAccountAction, authorizeKeyAction } from '../authorization/aut
 import { acceptKeyPolicy } from '../authorization/key-policy-document.js';
 import { noteKey, type Handler } from '../context.js';
 import { resolveKey } from '../key-resolver.js';
-import { describedMetadata } from './configuration.js';
+import { replicaCreatedResponse } from './configuration.js';
 import { replicateToPeer } from './remote-replica.js';
 
 /**
@@ -108,13 +108,7 @@ export const replicateKey: Handler = async (input, ctx, deps) => {
   if (!(await deps.store.createReplicaKey(replica, materials))) throw alreadyReplicated(replicaArn);
   noteKey(ctx, replicaArn);
 
-  const metadata = await describedMetadata(replica, deps);
-  metadata.KeyState = 'Creating';
-  metadata.Enabled = false;
-  delete metadata.CurrentKeyMaterialId;
-  const out: Record<string, unknown> = { ReplicaKeyMetadata: metadata, ReplicaPolicy: replica.policy };
-  if (tags.length > 0) out.ReplicaTags = tags;
-  return out;
+  return replicaCreatedResponse(replica, tags, deps);
 };
 
 function alreadyReplicated(replicaArn: string) {

@@ -6,9 +6,10 @@
  * KMSInvalidStateException otherwise); reading it works in any state.
  */
 import { err } from '../../domain/errors.js';
-import type { KeyMaterialRecord } from '../../domain/key-model.js';
+import type { KeyMaterialRecord, KeyRecord } from '../../domain/key-model.js';
 import { assertStateAllows } from '../../domain/key-state.js';
-import type { Handler } from '../context.js';
+import type { Deps, Handler, Input, RequestContext } from '../context.js';
+import type { KmsRequestFacts } from '../authorization/condition-keys.js';
 import { authorizeKeyAction } from '../authorization/authorize.js';
 import { resolveKey } from '../key-resolver.js';
 import { mutateKey } from '../mutate-key.js';
@@ -32,10 +33,21 @@ import { writeWithPeerPushes } from '../multi-region/rotation-replication.js';
 import { pushToPeers } from '../multi-region/material-push.js';
 import { listedImportedKey, rotateRegionsToPending } from '../multi-region/imported-rotation.js';
 
-export const enableKeyRotation: Handler = async (input, ctx, deps) => {
-  const periodDays: number = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
+/**
+ * EnableKeyRotation and DisableKeyRotation: `change` gives the key's new
+ * rotation settings; replicas in peer deployments learn them at once (they
+ * report them in GetKeyRotationStatus).
+ */
+async function changeAutomaticRotation(
+  input: Input,
+  ctx: RequestContext,
+  deps: Deps,
+  action: 'EnableKeyRotation' | 'DisableKeyRotation',
+  change: (rotation: ReturnType<typeof rotationOf>) => KeyRecord['rotation'],
+  facts?: KmsRequestFacts,
+): Promise<Record<string, never>> {
   const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  await authorizeKeyAction(deps, ctx, { action: 'EnableKeyRotation', key, arn, facts: { rotationPeriodInDays: periodDays } });
+  await authorizeKeyAction(deps, ctx, { action, key, arn, ...(facts ? { facts } : {}) });
   assertNotReplica(key, arn);
   const updated = await mutateKey(
     key,
@@ -43,34 +55,29 @@ export const enableKeyRotation: Handler = async (input, ctx, deps) => {
     (k) => {
       assertAutomaticRotationAllowed(k, arn);
       assertStateAllows('use', k.state, arn);
-      k.rotation = withAutomaticRotation(rotationOf(k), periodDays, deps.clock.now());
+      k.rotation = change(rotationOf(k));
       return k;
     },
     writeWithPeerPushes(deps),
   );
-  // Replicas in peer deployments report these settings (GetKeyRotationStatus).
   await pushToPeers(updated, deps);
   return {};
+}
+
+export const enableKeyRotation: Handler = (input, ctx, deps) => {
+  const periodDays: number = input.RotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS;
+  return changeAutomaticRotation(
+    input,
+    ctx,
+    deps,
+    'EnableKeyRotation',
+    (rotation) => withAutomaticRotation(rotation, periodDays, deps.clock.now()),
+    { rotationPeriodInDays: periodDays },
+  );
 };
 
-export const disableKeyRotation: Handler = async (input, ctx, deps) => {
-  const { key, arn } = await resolveKey(input.KeyId, ctx, deps, { allowAlias: false });
-  await authorizeKeyAction(deps, ctx, { action: 'DisableKeyRotation', key, arn });
-  assertNotReplica(key, arn);
-  const updated = await mutateKey(
-    key,
-    deps,
-    (k) => {
-      assertAutomaticRotationAllowed(k, arn);
-      assertStateAllows('use', k.state, arn);
-      k.rotation = withoutAutomaticRotation(rotationOf(k));
-      return k;
-    },
-    writeWithPeerPushes(deps),
-  );
-  await pushToPeers(updated, deps);
-  return {};
-};
+export const disableKeyRotation: Handler = (input, ctx, deps) =>
+  changeAutomaticRotation(input, ctx, deps, 'DisableKeyRotation', (rotation) => withoutAutomaticRotation(rotation));
 
 /**
  * While a key is pending deletion its rotation status reads false (AWS); the
