@@ -24,8 +24,9 @@ import type { CredentialCache } from './adapters/query/context.js';
 import { listen, type RunningServer } from './adapters/http/server.js';
 import { jsonLogger, type Logger } from './adapters/logger.js';
 import { FileAuditSink, type AuditSinkStats } from './adapters/audit/file-sink.js';
-import { IpcAuditSink } from './adapters/audit/ipc-sink.js';
-import { trailDirOf } from './adapters/audit/layout.js';
+import { trailDirOf, trailDirsIn } from './adapters/audit/layout.js';
+import { nodeFileOps } from './adapters/audit/file-ops.js';
+import { SigningKey } from './adapters/audit/signing-key.js';
 import { AuditReader } from './adapters/audit/query.js';
 import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
@@ -103,7 +104,7 @@ export interface Trent {
   port: number;
   bootstrap: BootstrapResult;
   deps: Deps;
-  /** The trail directory (DATA_DIR/audit), read by LookupEvents and GetKeyLastUsage. */
+  /** The trail this process writes (DATA_DIR/audit, or DATA_DIR/audit-N for worker N); LookupEvents and GetKeyLastUsage read every trail of the data directory. */
   trailDir: string;
   /** The audit sink in use; undefined with audit 'off'. */
   audit?: AuditSink;
@@ -158,17 +159,22 @@ async function openStoresAndRootKey(
 /**
  * What the primary of several worker processes does once, before forking:
  * migrates the store, creates the root key and the first account if they are
- * new, and opens the audit trail (which it alone writes; see
- * adapters/audit/ipc-sink.ts). Workers then start with `startTrent`.
+ * new, and the audit signing key the workers' trails share. Workers then
+ * start with `startTrent`, each writing a trail of its own (layout.ts).
  */
-export async function prepareTrent(options: TrentOptions): Promise<{ bootstrap: BootstrapResult; audit?: AuditSink }> {
+export async function prepareTrent(options: TrentOptions): Promise<{ bootstrap: BootstrapResult }> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger();
   const { stores, rootKey, bootstrap } = await openStoresAndRootKey(options, env, logger, clock.now());
   try {
-    const audit = await openAuditSink(options, trailDirOf(options.dataDir), rootKey, clock, logger);
-    return { bootstrap, ...(audit ? { audit } : {}) };
+    if (options.audit === undefined) {
+      // Every worker's trail adopts this key (FileAuditSink's shareSigningKeyOf), so one public key verifies them all.
+      const trailDir = trailDirOf(options.dataDir);
+      await nodeFileOps.mkdirp(trailDir);
+      await SigningKey.loadOrCreate(trailDir, rootKey, nodeFileOps, options.auditSigningAlgorithm ?? 'SHA256withRSA', clock.now());
+    }
+    return { bootstrap };
   } finally {
     await stores.close();
   }
@@ -179,15 +185,16 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger();
   const { stores, rootKey, bootstrap } = await openStoresAndRootKey(options, env, logger, clock.now());
-  const trailDir = trailDirOf(options.dataDir);
+  const writer = options.worker ?? 1;
+  const trailDir = trailDirOf(options.dataDir, writer);
   let sink: AuditSink | undefined;
   try {
-    sink = await openAuditSink(options, trailDir, rootKey, clock, logger);
+    sink = await openAuditSink(options, trailDir, writer === 1 ? undefined : trailDirOf(options.dataDir), rootKey, clock, logger);
   } catch (e) {
     await stores.close();
     throw e;
   }
-  const reader = new AuditReader(trailDir);
+  const reader = new AuditReader(() => trailDirsIn(options.dataDir));
   const changes = new ChangeFollower(stores.changes, {
     ...options.changeFeed,
     onError: (e) => {
@@ -271,7 +278,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
         return undefined;
       }),
       audit: statsOf(sink),
-      auditMode: sink === undefined ? 'off' : sink instanceof FileAuditSink || sink instanceof IpcAuditSink ? 'file' : 'injected',
+      auditMode: sink === undefined ? 'off' : sink instanceof FileAuditSink ? 'file' : 'injected',
       auditAvailable: auditor.available(),
       ...(deps.quotas ? { quotas: { throttled: deps.quotas.throttled, buckets: deps.quotas.size } } : {}),
     }),
@@ -340,7 +347,14 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   };
 }
 
-async function openAuditSink(options: TrentOptions, trailDir: string, rootKey: FileAuditSinkRootKey, clock: Clock, logger: Logger): Promise<AuditSink | undefined> {
+async function openAuditSink(
+  options: TrentOptions,
+  trailDir: string,
+  shareSigningKeyOf: string | undefined,
+  rootKey: FileAuditSinkRootKey,
+  clock: Clock,
+  logger: Logger,
+): Promise<AuditSink | undefined> {
   if (options.audit === 'off') {
     logger.warn('AUDIT TRAIL OFF: requests are served without audit events (--audit off); never run this way in production');
     return undefined;
@@ -352,6 +366,7 @@ async function openAuditSink(options: TrentOptions, trailDir: string, rootKey: F
     clock,
     rotationIntervalMs: options.auditRotationMs,
     algorithm: options.auditSigningAlgorithm,
+    ...(shareSigningKeyOf !== undefined ? { shareSigningKeyOf } : {}),
     onWarning: (message, fields) => logger.warn(message, fields),
   });
   if (sink.report.createdTrail) logger.info('audit trail created', { trailDir, signingKeyFingerprint: sink.fingerprint });

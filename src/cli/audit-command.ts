@@ -10,23 +10,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { trailDirOf } from '../adapters/audit/layout.js';
+import { trailDirOf, trailDirsIn } from '../adapters/audit/layout.js';
 import { AuditReader, type AuditFilter } from '../adapters/audit/query.js';
 import { authenticatedTrailKey, trailPublicKey, VerificationKey } from '../adapters/audit/signing-key.js';
-import { formatReport, verifyTrail } from '../adapters/audit/verify.js';
+import { formatReport, verifyTrail, type VerifyReport } from '../adapters/audit/verify.js';
 import { loadLocalRootKey, ROOT_KEY_FILE, type LocalRootKey } from '../adapters/rootkey/local-root-key.js';
 import { DEFAULT_DATA_DIR } from './server-command.js';
 
 const USAGE = `usage: trent audit <command> [options]
 
 commands:
-  verify --data-dir DIR                 verify this server's trail: every log file against its digest,
-                                        every digest's signature and link in the chain (the signing key
-                                        is first proven genuine with the root key)
+  verify --data-dir DIR                 verify this server's trails (one per worker process: audit,
+                                        audit-2, ...): every log file against its digest, every digest's
+                                        signature and link in the chain (the signing key is first proven
+                                        genuine with the root key)
   verify --trail DIR --public-key FILE  verify a copy of a trail kept elsewhere, with the exported public key
-                                        (--json: the report as JSON)
-  public-key --data-dir DIR             print the trail's public key (PEM), to verify copies with
-  lookup --data-dir DIR [filters]       print matching events, newest first, one JSON object a line
+                                        (--json: the report as JSON; with --data-dir, one per trail)
+  public-key --data-dir DIR             print the trails' public key (PEM), to verify copies with
+  lookup --data-dir DIR [filters]       print matching events of every trail, newest first, one JSON object a line
       --event-name NAME                 e.g. Encrypt, CreateKey, AssumeRole
       --event-source SOURCE             kms.amazonaws.com, iam.amazonaws.com, sts.amazonaws.com, ...
       --key-id ID|ARN|ALIAS             key id, key ARN, alias name or alias ARN
@@ -72,17 +73,18 @@ export async function auditCommand(argv: string[]): Promise<void> {
   }
   if (values['data-dir'] !== undefined && values.trail !== undefined) throw new Error('give --data-dir or --trail, not both');
   const dataDir = values.trail === undefined ? (values['data-dir'] ?? process.env.TRENT_DATA_DIR ?? DEFAULT_DATA_DIR) : undefined;
-  const trailDir = values.trail ?? trailDirOf(dataDir!);
-  if (!existsSync(trailDir)) {
-    throw new Error(`no audit trail at ${trailDir}: check ${values.trail !== undefined ? '--trail' : '--data-dir'}`);
+  const trailDirs = values.trail !== undefined ? [values.trail] : await trailDirsIn(dataDir!);
+  if (trailDirs.length === 0 || !existsSync(trailDirs[0])) {
+    const where = values.trail ?? trailDirOf(dataDir!);
+    throw new Error(`no audit trail at ${where}: check ${values.trail !== undefined ? '--trail' : '--data-dir'}`);
   }
   switch (sub) {
     case 'verify':
-      return verifyCommand(trailDir, dataDir, values['public-key'], values.json);
+      return verifyCommand(trailDirs, dataDir, values['public-key'], values.json);
     case 'public-key':
-      return publicKeyCommand(trailDir, dataDir);
+      return publicKeyCommand(trailDirs[0], dataDir);
     case 'lookup':
-      return lookupCommand(trailDir, values);
+      return lookupCommand(values.trail ?? (() => trailDirsIn(dataDir!)), values);
     default:
       throw new Error(`unknown audit command ${sub}\n${USAGE}`);
   }
@@ -95,12 +97,26 @@ function rootKeyOf(dataDir: string | undefined): LocalRootKey | undefined {
   return loadLocalRootKey(dataDir, process.env);
 }
 
-async function verifyCommand(trailDir: string, dataDir: string | undefined, publicKeyFile: string | undefined, json: boolean): Promise<void> {
+/**
+ * Verifies each trail; the report of one trail is printed as is, those of
+ * several each under its directory. --json: with --trail the report, with
+ * --data-dir an array of { trailDir, report }, one per trail.
+ */
+async function verifyCommand(trailDirs: string[], dataDir: string | undefined, publicKeyFile: string | undefined, json: boolean): Promise<void> {
   const publicKeys = publicKeyFile !== undefined ? [VerificationKey.fromPem(readFileSync(publicKeyFile))] : undefined;
   const rootKey = publicKeys ? undefined : rootKeyOf(dataDir);
-  const report = await verifyTrail({ trailDir, ...(publicKeys ? { publicKeys } : {}), ...(rootKey ? { rootKey } : {}) });
-  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
-  if (!report.ok) process.exitCode = 1;
+  const reports: { trailDir: string; report: VerifyReport }[] = [];
+  for (const trailDir of trailDirs) {
+    reports.push({ trailDir, report: await verifyTrail({ trailDir, ...(publicKeys ? { publicKeys } : {}), ...(rootKey ? { rootKey } : {}) }) });
+  }
+  if (json) {
+    process.stdout.write(JSON.stringify(dataDir === undefined ? reports[0].report : reports, null, 2) + '\n');
+  } else if (reports.length === 1) {
+    process.stdout.write(formatReport(reports[0].report));
+  } else {
+    process.stdout.write(reports.map(({ trailDir, report }) => `trail ${trailDir}:\n${formatReport(report)}`).join('\n'));
+  }
+  if (reports.some(({ report }) => !report.ok)) process.exitCode = 1;
 }
 
 async function publicKeyCommand(trailDir: string, dataDir: string | undefined): Promise<void> {
@@ -122,7 +138,7 @@ function timeOption(name: string, value: string | undefined): number | undefined
   return t;
 }
 
-async function lookupCommand(trailDir: string, v: Record<string, string | boolean | undefined>): Promise<void> {
+async function lookupCommand(trails: string | (() => Promise<string[]>), v: Record<string, string | boolean | undefined>): Promise<void> {
   const filter: AuditFilter = {};
   if (typeof v['event-name'] === 'string') filter.eventName = v['event-name'];
   if (typeof v['event-source'] === 'string') filter.eventSource = v['event-source'];
@@ -149,7 +165,7 @@ async function lookupCommand(trailDir: string, v: Record<string, string | boolea
     else throw e;
   });
   let n = 0;
-  for await (const event of new AuditReader(trailDir).events(filter)) {
+  for await (const event of new AuditReader(trails).events(filter)) {
     if (closed || n >= max) break;
     if (!process.stdout.write(JSON.stringify(event) + '\n')) await new Promise((r) => process.stdout.once('drain', r));
     n++;

@@ -1,19 +1,20 @@
 /**
  * `trent server --workers N` (N > 1): the primary process prepares the node
  * once (store migrated, root key and first account created, audit trail
- * opened), then forks N workers that share one listener (node:cluster, the
- * primary hands out connections round-robin). Only worker 1 runs the
- * scheduler (deletion sweep, session clean-up, change-feed pruning); the
- * primary alone writes the audit trail, for every worker (ipc-sink.ts).
+ * signing key created), then forks N workers that share one listener
+ * (node:cluster, the primary hands out connections round-robin). Only
+ * worker 1 runs the scheduler (deletion sweep, session clean-up, change-feed
+ * pruning). Each worker writes its own audit trail (DATA_DIR/audit for
+ * worker 1, DATA_DIR/audit-N for worker N), so no event crosses a process
+ * boundary before it is durable.
  *
  * A worker that exits unexpectedly is replaced (same number, so a new worker
  * 1 takes the scheduler over); one that fails before it ever listened stops
  * the whole server instead of looping. SIGTERM or SIGINT: every worker
- * finishes its requests in flight and exits, then the trail is sealed.
+ * finishes its requests in flight, seals its trail and exits.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { prepareTrent, type TrentOptions } from '../main.js';
-import { serveAuditTo } from '../adapters/audit/ipc-sink.js';
 import { jsonLogger } from '../adapters/logger.js';
 
 /** How long the workers may take to drain before they are killed. */
@@ -48,22 +49,14 @@ export async function runPrimary(options: TrentOptions, workers: number, where: 
   let stopping = false;
   let exitCode = 0;
 
-  const finish = async () => {
-    try {
-      await prepared.audit?.close();
-    } catch (e) {
-      logger.error('closing the audit trail failed', { error: String(e) });
-      exitCode = 1;
-    }
-    process.exit(exitCode);
-  };
+  const finish = () => process.exit(exitCode);
 
   const stop = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     exitCode = code;
     process.stderr.write(`${signal}: finishing in-flight requests in ${slots.size} workers and shutting down\n`);
-    if (slots.size === 0) void finish();
+    if (slots.size === 0) finish();
     for (const w of slots.values()) w.process.kill('SIGTERM');
     setTimeout(() => {
       for (const w of slots.values()) w.process.kill('SIGKILL');
@@ -75,7 +68,6 @@ export async function runPrimary(options: TrentOptions, workers: number, where: 
   const fork = (index: number) => {
     const worker = cluster.fork({ [WORKER_ENV]: String(index) });
     slots.set(index, worker);
-    if (prepared.audit) serveAuditTo(worker, prepared.audit);
     // A start-up that hangs (seen under heavy load: the listen hand-off never answered) is replaced, not waited for.
     const watchdog = setTimeout(() => {
       if (stopping || slots.get(index) !== worker) return;
@@ -97,7 +89,7 @@ export async function runPrimary(options: TrentOptions, workers: number, where: 
       clearTimeout(watchdog);
       if (slots.get(index) === worker) slots.delete(index);
       if (stopping) {
-        if (slots.size === 0) void finish();
+        if (slots.size === 0) finish();
         return;
       }
       if (stalled.delete(worker) && ++stalledStarts <= MAX_STALLED_STARTS) {

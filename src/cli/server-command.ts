@@ -6,7 +6,6 @@ import { createPublicKey } from 'node:crypto';
 import type { PeerConfig } from '../adapters/replication/peer-client.js';
 import { parseArgs } from 'node:util';
 import { startTrent, type TrentOptions } from '../main.js';
-import { IpcAuditSink } from '../adapters/audit/ipc-sink.js';
 import { runPrimary, WORKER_ENV, type WorkerMessage } from './cluster-primary.js';
 import { describePostgresUrl, isPostgresUrl } from '../adapters/store/postgres/pg-url.js';
 import { AWS_QUOTA_POLICY, parseQuotaPolicy, type QuotaPolicy } from '../domain/request-quotas.js';
@@ -236,7 +235,6 @@ export async function serverCommand(argv: string[]): Promise<void> {
   if (worker !== undefined) {
     options.worker = worker;
     options.scheduler = worker === 1;
-    if (!audit.off) options.audit = new IpcAuditSink();
   }
   const starting = startTrent(options);
   const stop = (signal: string) => {
@@ -254,7 +252,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   const trent = await starting;
   if (worker !== undefined) {
-    // Without its primary a worker cannot audit: stop rather than refuse every request.
+    // Without its primary the worker is orphaned (no one replaces or stops it): stop.
     process.on('disconnect', () => stop('primary gone'));
     const message: WorkerMessage = { trent: 'listening', url: trent.url };
     process.send?.(message);

@@ -9,14 +9,22 @@ export interface ChildServer {
   child: ChildProcess;
   url: string;
   output(): string;
-  /** Resolves with the exit code (or signal name). */
+  /** Resolves with the exit code (or signal name) of the server's main process. */
   exited: Promise<number | string>;
+  /**
+   * kill -9 of the whole process tree at once (the primary and every worker),
+   * as a power cut or the OOM killer of a service manager does; resolves
+   * with the main process's exit signal.
+   */
+  crash(): Promise<number | string>;
 }
 
 export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
+  // Its own process group, so crash() reaches the workers too.
   const child = spawn(process.execPath, [TRENT_BIN, 'server', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -41,5 +49,13 @@ export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): 
       reject(new Error(`server exited with ${code} before listening:\n${out}`));
     });
   });
-  return { child, url, output: () => out, exited };
+  const crash = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
+    return exited;
+  };
+  return { child, url, output: () => out, exited, crash };
 }

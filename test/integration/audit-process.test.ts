@@ -11,7 +11,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateKeyCommand, EncryptCommand, KMSClient, TagResourceCommand } from '@aws-sdk/client-kms';
 import { listFiles } from '../../src/adapters/audit/trail-files.js';
-import { DIGESTS_DIR, digestSeqOf } from '../../src/adapters/audit/layout.js';
+import { DIGESTS_DIR, digestSeqOf, trailDirsIn } from '../../src/adapters/audit/layout.js';
 import { AuditReader } from '../../src/adapters/audit/query.js';
 import { spawnServer } from '../helpers/child-server.js';
 import { TEST_ACCESS_KEY_ID, TEST_SECRET, rootEnv, tempDir } from '../helpers/trent.js';
@@ -21,9 +21,10 @@ function client(url: string): KMSClient {
   return new KMSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET }, maxAttempts: 1 });
 }
 
+/** Request ids in every trail of the data directory (one per worker process). */
 async function requestIdsInTrail(dataDir: string): Promise<Set<string>> {
   const ids = new Set<string>();
-  for await (const e of new AuditReader(join(dataDir, 'audit')).events({})) if (e.requestID) ids.add(e.requestID);
+  for await (const e of new AuditReader(() => trailDirsIn(dataDir)).events({})) if (e.requestID) ids.add(e.requestID);
   return ids;
 }
 
@@ -79,8 +80,7 @@ describe('the audit trail of a server process', () => {
       };
       const writers = Array.from({ length: 6 }, (_, i) => writer(i));
       await new Promise((r) => setTimeout(r, 1500));
-      first.child.kill('SIGKILL');
-      assert.equal(await first.exited, 'SIGKILL');
+      assert.equal(await first.crash(), 'SIGKILL');
       stop.now = true;
       await Promise.all(writers);
       kms.destroy();

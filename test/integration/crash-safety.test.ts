@@ -21,8 +21,7 @@ describe('crash safety', () => {
       const stop = { now: false };
       const writers = Array.from({ length: 6 }, (_, i) => writer(kms, `w${i}`, ack, stop, { grants: true }));
       await new Promise((r) => setTimeout(r, 1500));
-      first.child.kill('SIGKILL');
-      assert.equal(await first.exited, 'SIGKILL');
+      assert.equal(await first.crash(), 'SIGKILL');
       stop.now = true;
       await Promise.all(writers);
       kms.destroy();

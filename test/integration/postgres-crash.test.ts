@@ -65,8 +65,7 @@ describe('crash safety on PostgreSQL with two nodes', () => {
 
       await sleep(1500);
       const victimKeysBefore = ack.keys.length;
-      victim.child.kill('SIGKILL');
-      assert.equal(await victim.exited, 'SIGKILL');
+      assert.equal(await victim.crash(), 'SIGKILL');
       stopVictim.now = true;
       await Promise.all(victimWriters);
       kmsVictim.destroy();

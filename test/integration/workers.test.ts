@@ -1,19 +1,23 @@
 /**
  * `trent server --workers 2` as a real process tree: both workers answer on
  * the one listener, a revocation made through one worker is honoured by the
- * other within the change-feed bound (SQLite shared by both processes), the
- * one audit trail written for both verifies, a killed worker is replaced,
- * and SIGTERM drains every worker and exits 0.
+ * other within the change-feed bound (SQLite shared by both processes), each
+ * worker writes its own audit trail and `trent audit` verifies and reads
+ * them as one, a killed worker is replaced, and SIGTERM drains every worker
+ * and exits 0.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { IAMClient, CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { rootEnv, tempDir, TEST_ACCESS_KEY_ID, TEST_REGION, TEST_SECRET } from '../helpers/trent.js';
 import { trentCli } from './audit-support.js';
+import { trailDirsIn } from '../../src/adapters/audit/layout.js';
+import { AuditReader } from '../../src/adapters/audit/query.js';
 
 const BOUND_MS = 1000;
 const ROOT = { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET };
@@ -105,11 +109,19 @@ describe('trent server --workers 2', () => {
     kms.destroy();
   });
 
-  it('SIGTERM drains every worker and exits 0; the one trail written for all workers verifies', async () => {
+  it('SIGTERM drains every worker and exits 0; each worker\'s trail verifies, and lookup reads them as one', async () => {
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0, server.output());
+    const trails = await trailDirsIn(dataDir);
+    assert.deepEqual(trails, [join(dataDir, 'audit'), join(dataDir, 'audit-2')]);
+    for (const trail of trails) {
+      let events = 0;
+      for await (const e of new AuditReader(trail).events({ eventName: 'GetCallerIdentity' })) if (e) events++;
+      assert.ok(events > 0, `${trail} holds the calls its worker served`);
+    }
     const r = await trentCli(['audit', 'verify', '--data-dir', dataDir]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout.match(/OK: the trail is intact/g)?.length, 2, r.stdout);
     const lookup = await trentCli(['audit', 'lookup', '--data-dir', dataDir, '--event-name', 'UpdateAccessKey']);
     assert.equal(lookup.code, 0, lookup.stderr);
     assert.equal(lookup.stdout.trim().split('\n').length, 1, lookup.stdout);

@@ -62,7 +62,7 @@ export type { AuditSinkStats } from './sink-stats.js';
 export const DEFAULT_ROTATION_MS = 60 * 60 * 1000;
 
 export interface FileAuditSinkOptions {
-  /** The trail directory (DATA_DIR/audit: see trailDirOf). */
+  /** The trail directory (DATA_DIR/audit, or DATA_DIR/audit-N for worker N: see trailDirOf). */
   trailDir: string;
   /** Wraps the digest signing key at rest. */
   rootKey: RootKeyProvider;
@@ -71,6 +71,8 @@ export interface FileAuditSinkOptions {
   rotationIntervalMs?: number;
   /** Algorithm of a newly generated signing key. Default SHA256withRSA, as CloudTrail. */
   algorithm?: SignatureAlgorithm;
+  /** A trail whose signing key this one adopts when it has none (another writer's trail of the same data directory). */
+  shareSigningKeyOf?: string;
   fileOps?: FileOps;
   /** Largest number of events written with one write and sync. */
   maxBatchEvents?: number;
@@ -157,7 +159,7 @@ export class FileAuditSink implements AuditSink {
   /** Opens (creating if need be) the trail, repairing what a crash left behind. */
   static async open(options: FileAuditSinkOptions): Promise<FileAuditSink> {
     const sink = new FileAuditSink(options.trailDir, options.rootKey, options);
-    await sink.start(options.algorithm ?? 'SHA256withRSA');
+    await sink.start(options.algorithm ?? 'SHA256withRSA', options.shareSigningKeyOf);
     return sink;
   }
 
@@ -474,11 +476,12 @@ export class FileAuditSink implements AuditSink {
     this.report.recoveries.push(r);
   }
 
-  private async start(algorithm: SignatureAlgorithm): Promise<void> {
+  private async start(algorithm: SignatureAlgorithm, shareSigningKeyOf: string | undefined): Promise<void> {
     const now = this.clock.now();
     await this.ops.mkdirp(this.trailDir);
     await this.ops.mkdirp(resolveIn(this.trailDir, LOGS_DIR));
     await this.ops.mkdirp(resolveIn(this.trailDir, DIGESTS_DIR));
+    if (shareSigningKeyOf !== undefined) await SigningKey.shareInto(this.trailDir, shareSigningKeyOf, this.ops);
     this.key = await SigningKey.loadOrCreate(this.trailDir, this.rootKey, this.ops, algorithm, now);
 
     const loaded = await this.readHead();

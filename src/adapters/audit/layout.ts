@@ -11,7 +11,13 @@
  *
  * Paths inside a trail are written with "/" and relative to its root.
  * Sequence numbers order files; the UTC times in names are for people.
+ *
+ * Each process that serves requests writes a trail of its own, so no event
+ * crosses a process boundary before it is durable: DATA_DIR/audit for a
+ * single process and for worker 1, DATA_DIR/audit-N for worker N. The
+ * trails of one data directory share one signing key; readers merge them.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const AUDIT_DIR = 'audit';
@@ -25,9 +31,33 @@ export const SIG_SUFFIX = '.sig';
 const LOG_NAME = /^trent_audit_(\d{8}T\d{6}Z)_(\d{8,})\.jsonl$/;
 const DIGEST_NAME = /^trent_digest_(\d{8}T\d{6}Z)_(\d{8,})\.json$/;
 
-/** The trail directory of a data directory. */
-export function trailDirOf(dataDir: string): string {
-  return join(dataDir, AUDIT_DIR);
+const TRAIL_DIR_NAME = /^audit(?:-([1-9]\d{0,2}))?$/;
+
+/** The trail directory that `writer` (worker number; 1 for a single process) of a data directory writes. */
+export function trailDirOf(dataDir: string, writer = 1): string {
+  return join(dataDir, writer === 1 ? AUDIT_DIR : `${AUDIT_DIR}-${writer}`);
+}
+
+/** Whether a directory name is that of a trail in a data directory (audit, audit-2, ...). */
+export function isTrailDirName(name: string): boolean {
+  return TRAIL_DIR_NAME.test(name);
+}
+
+/** Every trail directory of a data directory, writer 1 first; none if the data directory does not exist. */
+export async function trailDirsIn(dataDir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dataDir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const writerOf = (name: string) => Number(TRAIL_DIR_NAME.exec(name)?.[1] ?? 1);
+  return entries
+    .filter((e) => e.isDirectory() && isTrailDirName(e.name))
+    .map((e) => e.name)
+    .sort((a, b) => writerOf(a) - writerOf(b))
+    .map((name) => join(dataDir, name));
 }
 
 /** 20261123T140000Z */

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { AuditEvent } from '../../audit/event.js';
 import { KEY_USAGE_OPERATIONS } from '../../audit/kms-fields.js';
 import { listFiles } from './trail-files.js';
@@ -181,8 +182,8 @@ export function matches(e: AuditEvent, f: AuditFilter): boolean {
 
 // ---- reading ---------------------------------------------------------------
 
-/** The complete lines of a file before `end`, last first, each with its starting offset. */
-async function* linesBackward(path: string, end?: number): AsyncGenerator<{ text: string; start: number }> {
+/** The complete lines of a file before `end`, last first, each with its offsets (`end` just after its newline). */
+async function* linesBackward(path: string, end?: number): AsyncGenerator<{ text: string; start: number; end: number }> {
   let fh;
   try {
     fh = await open(path, 'r');
@@ -219,12 +220,13 @@ async function* linesBackward(path: string, end?: number): AsyncGenerator<{ text
       if (prev >= 0) {
         const text = buf.subarray(prev + 1, buf.length - 1).toString('utf8');
         const start = bufStart + prev + 1;
+        const lineEnd = bufStart + buf.length;
         buf = buf.subarray(0, prev + 1);
-        if (text !== '') yield { text, start };
+        if (text !== '') yield { text, start, end: lineEnd };
         continue;
       }
       if (await readBefore()) continue;
-      if (buf.length > 1) yield { text: buf.subarray(0, buf.length - 1).toString('utf8'), start: 0 };
+      if (buf.length > 1) yield { text: buf.subarray(0, buf.length - 1).toString('utf8'), start: 0, end: buf.length };
       return;
     }
   } finally {
@@ -238,51 +240,112 @@ function filterHash(f: AuditFilter): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
+/** A trail's matching event, with where its line lies in which log file. */
+interface TrailHit {
+  event: AuditEvent;
+  /** eventTime in epoch ms (-Infinity if unreadable): the merge order. */
+  time: number;
+  file: string;
+  seq: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where a merged scan resumes, per trail (by directory name): lines older
+ * than the position remain to be read, or nothing (null). A trail absent
+ * from a cursor did not exist when the scan began and is left out.
+ */
+type Cursor = Map<string, Position | null>;
+
 export class AuditReader {
   /** How much reading queries took (for tests and metrics). */
   readonly counters = { filesRead: 0, linesRead: 0 };
+  private readonly trails: () => Promise<string[]>;
 
-  constructor(readonly trailDir: string) {}
-
-  /** Log files, newest first. */
-  private async files(): Promise<{ file: string; seq: number }[]> {
-    return (await listFiles(this.trailDir, LOGS_DIR, logSeqOf)).sort((a, b) => b.seq - a.seq);
+  /**
+   * `trails`: one trail directory, or a function listing the trails to read
+   * as one (every writer's trail of a data directory: see trailDirsIn).
+   * Events of several trails are merged newest first by eventTime.
+   */
+  constructor(trails: string | (() => Promise<string[]>)) {
+    this.trails = typeof trails === 'string' ? async () => [trails] : trails;
   }
 
-  /** Matching events, newest first, each with the position just after it (in reading order). */
-  async *scan(filter: AuditFilter, from?: Position): AsyncGenerator<{ event: AuditEvent; position: Position }> {
+  /** A trail's log files, newest first. */
+  private async files(trailDir: string): Promise<{ file: string; seq: number }[]> {
+    return (await listFiles(trailDir, LOGS_DIR, logSeqOf)).sort((a, b) => b.seq - a.seq);
+  }
+
+  /** One trail's matching events, newest first. */
+  private async *scanTrail(trailDir: string, filter: AuditFilter, from?: Position): AsyncGenerator<TrailHit> {
     const lowest = filter.startTime !== undefined ? filter.startTime - TIME_SLACK_MS : undefined;
     // A string every matching line contains, to skip parsing the others.
     const needle = filter.eventId ?? filter.eventName ?? keyNeedle(filter.key);
-    for (const { file, seq } of await this.files()) {
+    for (const { file, seq } of await this.files(trailDir)) {
       if (from && seq > from.seq) continue;
       const end = from && seq === from.seq ? from.offset : undefined;
       this.counters.filesRead++;
-      for await (const { text, start } of linesBackward(resolveIn(this.trailDir, file), end)) {
+      for await (const line of linesBackward(resolveIn(trailDir, file), end)) {
         this.counters.linesRead++;
-        if (needle !== undefined && !text.includes(needle)) continue;
+        if (needle !== undefined && !line.text.includes(needle)) continue;
         let event: AuditEvent;
         try {
-          event = JSON.parse(text) as AuditEvent;
+          event = JSON.parse(line.text) as AuditEvent;
         } catch {
           continue;
         }
-        if (lowest !== undefined && Date.parse(event.eventTime) < lowest) return;
-        if (matches(event, filter)) yield { event, position: { file, seq, offset: start } };
+        const parsed = Date.parse(event.eventTime);
+        const time = Number.isFinite(parsed) ? parsed : -Infinity;
+        if (lowest !== undefined && time < lowest) return;
+        if (matches(event, filter)) yield { event, time, file, seq, start: line.start, end: line.end };
       }
+    }
+  }
+
+  /** Matching events of every trail, newest first, each with the cursor just after it. */
+  async *scan(filter: AuditFilter, from?: Cursor): AsyncGenerator<{ event: AuditEvent; cursor: Cursor }> {
+    const heads: { name: string; trail: AsyncGenerator<TrailHit>; next: IteratorResult<TrailHit, unknown> }[] = [];
+    try {
+      for (const dir of await this.trails()) {
+        const name = basename(dir);
+        if (from && !from.has(name)) continue;
+        const position = from?.get(name);
+        if (position === null) continue;
+        const trail = this.scanTrail(dir, filter, position);
+        heads.push({ name, trail, next: await trail.next() });
+      }
+      for (;;) {
+        let chosen: (typeof heads)[number] | undefined;
+        for (const h of heads) {
+          if (!h.next.done && (!chosen || h.next.value.time > (chosen.next.value as TrailHit).time)) chosen = h;
+        }
+        if (!chosen) return;
+        const hit = chosen.next.value as TrailHit;
+        chosen.next = await chosen.trail.next();
+        const cursor: Cursor = new Map();
+        for (const h of heads) {
+          if (h === chosen) cursor.set(h.name, { file: hit.file, seq: hit.seq, offset: hit.start });
+          else if (h.next.done) cursor.set(h.name, null);
+          else cursor.set(h.name, { file: h.next.value.file, seq: h.next.value.seq, offset: h.next.value.end });
+        }
+        yield { event: hit.event, cursor };
+      }
+    } finally {
+      for (const h of heads) await h.trail.return(undefined);
     }
   }
 
   /** Up to `maxResults` matching events, newest first, and a token for the rest. */
   async page(filter: AuditFilter, options: { maxResults?: number; nextToken?: string } = {}): Promise<Page> {
     const max = Math.max(1, Math.min(options.maxResults ?? 50, 50));
-    const from = options.nextToken !== undefined ? this.decodeToken(options.nextToken, filter) : undefined;
+    const from = options.nextToken !== undefined ? decodeToken(options.nextToken, filter) : undefined;
     const events: AuditEvent[] = [];
-    let last: Position | undefined;
-    for await (const { event, position } of this.scan(filter, from)) {
-      if (events.length === max) return { events, nextToken: this.encodeToken(last!, filter) };
+    let last: Cursor | undefined;
+    for await (const { event, cursor } of this.scan(filter, from)) {
+      if (events.length === max) return { events, nextToken: encodeToken(last!, filter) };
       events.push(event);
-      last = position;
+      last = cursor;
     }
     return { events };
   }
@@ -294,7 +357,7 @@ export class AuditReader {
 
   /**
    * The most recent successful cryptographic use of a key (the operations
-   * GetKeyLastUsage tracks), or undefined if the trail holds none.
+   * GetKeyLastUsage tracks), or undefined if the trails hold none.
    */
   async lastUsage(keyArn: string, options: { notBefore?: number } = {}): Promise<KeyLastUsage | undefined> {
     const filter: AuditFilter = { key: keyArn, eventSource: 'kms.amazonaws.com', ...(options.notBefore !== undefined ? { startTime: options.notBefore } : {}) };
@@ -312,11 +375,20 @@ export class AuditReader {
     return undefined;
   }
 
-  /** The time of the oldest event in the trail (GetKeyLastUsage's tracking start), epoch ms. */
+  /** The time of the oldest event in any trail (GetKeyLastUsage's tracking start), epoch ms. */
   async oldestEventTime(): Promise<number | undefined> {
-    const files = await this.files();
+    let oldest: number | undefined;
+    for (const dir of await this.trails()) {
+      const t = await this.oldestEventTimeOf(dir);
+      if (t !== undefined && (oldest === undefined || t < oldest)) oldest = t;
+    }
+    return oldest;
+  }
+
+  private async oldestEventTimeOf(trailDir: string): Promise<number | undefined> {
+    const files = await this.files(trailDir);
     for (const { file } of files.reverse()) {
-      const fh = await open(resolveIn(this.trailDir, file), 'r').catch(() => undefined);
+      const fh = await open(resolveIn(trailDir, file), 'r').catch(() => undefined);
       if (!fh) continue;
       try {
         const buf = Buffer.alloc(CHUNK);
@@ -333,24 +405,42 @@ export class AuditReader {
     }
     return undefined;
   }
+}
 
-  private encodeToken(p: Position, filter: AuditFilter): string {
-    return Buffer.from(JSON.stringify({ v: 1, f: p.file, o: p.offset, h: filterHash(filter) })).toString('base64url');
+// ---- continuation tokens ---------------------------------------------------
+
+const TOKEN_VERSION = 2;
+const MAX_TOKEN_TRAILS = 1024;
+
+/** A token: per trail, [name, log file, offset] or [name] when nothing is left; bound to the filter. */
+function encodeToken(cursor: Cursor, filter: AuditFilter): string {
+  const trails = [...cursor].map(([name, p]) => (p ? [name, p.file, p.offset] : [name]));
+  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, t: trails, h: filterHash(filter) })).toString('base64url');
+}
+
+function decodeToken(token: string, filter: AuditFilter): Cursor {
+  let t: { v?: unknown; t?: unknown; h?: unknown };
+  try {
+    t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidTokenError();
   }
-
-  private decodeToken(token: string, filter: AuditFilter): Position {
-    let t: { v?: unknown; f?: unknown; o?: unknown; h?: unknown };
-    try {
-      t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    } catch {
+  if (!t || t.v !== TOKEN_VERSION || !Array.isArray(t.t) || t.t.length > MAX_TOKEN_TRAILS) throw new InvalidTokenError();
+  const cursor: Cursor = new Map();
+  for (const entry of t.t as unknown[]) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || entry[0] === '' || entry[0].includes('/')) throw new InvalidTokenError();
+    const [name, file, offset] = entry as [string, unknown, unknown];
+    if (entry.length === 1) {
+      cursor.set(name, null);
+      continue;
+    }
+    if (entry.length !== 3 || typeof file !== 'string' || !isLogPath(file) || typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
       throw new InvalidTokenError();
     }
-    if (!t || t.v !== 1 || typeof t.f !== 'string' || !isLogPath(t.f) || typeof t.o !== 'number' || !Number.isInteger(t.o) || t.o < 0) {
-      throw new InvalidTokenError();
-    }
-    if (t.h !== filterHash(filter)) throw new InvalidTokenError('NextToken does not match the lookup attributes and time range');
-    return { file: t.f, seq: logSeqOf(t.f)!, offset: t.o };
+    cursor.set(name, { file, seq: logSeqOf(file)!, offset });
   }
+  if (t.h !== filterHash(filter)) throw new InvalidTokenError('NextToken does not match the lookup attributes and time range');
+  return cursor;
 }
 
 // ---- CloudTrail LookupEvents -----------------------------------------------

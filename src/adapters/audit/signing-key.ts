@@ -148,6 +148,26 @@ export class SigningKey {
     return new SigningKey(pair.privateKey, pair.publicKey);
   }
 
+  /**
+   * Gives `trailDir` the signing key of `sourceTrailDir` unless it has one of
+   * its own: the trails of one data directory share a key pair (the wrapped
+   * private key is bound to its fingerprint, not to a directory), so one
+   * public key verifies them all. The source must already have its key.
+   */
+  static async shareInto(trailDir: string, sourceTrailDir: string, ops: FileOps): Promise<void> {
+    const path = resolveIn(trailDir, SIGNING_KEY_FILE);
+    try {
+      await readFile(path);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const text = await readFile(resolveIn(sourceTrailDir, SIGNING_KEY_FILE), 'utf8');
+    const file = JSON.parse(text) as SigningKeyFile;
+    await ops.writeFileAtomic(resolveIn(trailDir, PUBLIC_KEY_FILE), file.publicKey, 0o644);
+    await ops.writeFileAtomic(path, text, 0o600);
+  }
+
   private static async load(text: string, rootKey: RootKeyProvider): Promise<SigningKey> {
     const file = JSON.parse(text) as SigningKeyFile;
     if (file.format !== 'trent-audit-signing-key/1') throw new Error('audit signing key file: unknown format');

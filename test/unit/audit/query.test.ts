@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileAuditSink } from '../../../src/adapters/audit/file-sink.js';
+import { trailDirOf, trailDirsIn } from '../../../src/adapters/audit/layout.js';
+import { trailPublicKey } from '../../../src/adapters/audit/signing-key.js';
+import { verifyTrail } from '../../../src/adapters/audit/verify.js';
 import { AuditReader, InvalidTokenError, filterFromLookup, lookupEventOf, type AuditFilter } from '../../../src/adapters/audit/query.js';
 import { ManualClock } from '../../../src/ports/clock.js';
 import type { AuditEvent } from '../../../src/audit/event.js';
@@ -129,8 +132,10 @@ describe('audit trail queries', () => {
     assert.ok(nextToken);
     await assert.rejects(reader.page({ eventName: 'Encrypt' }, { nextToken }), InvalidTokenError);
     await assert.rejects(reader.page({}, { nextToken: 'garbage' }), InvalidTokenError);
-    const evil = Buffer.from(JSON.stringify({ v: 1, f: '../../etc/passwd', o: 10, h: 'x' })).toString('base64url');
+    const evil = Buffer.from(JSON.stringify({ v: 2, t: [['audit', '../../etc/passwd', 10]], h: 'x' })).toString('base64url');
     await assert.rejects(reader.page({}, { nextToken: evil }), InvalidTokenError);
+    const evilTrail = Buffer.from(JSON.stringify({ v: 2, t: [['../audit', openLog, 10]], h: 'x' })).toString('base64url');
+    await assert.rejects(reader.page({}, { nextToken: evilTrail }), InvalidTokenError);
   });
 
   it('lastUsage: the newest successful cryptographic use of the key', async () => {
@@ -166,5 +171,80 @@ describe('audit trail queries', () => {
       Resources: [{ ResourceType: 'AWS::KMS::Key', ResourceName: KEY_ARN_2 }],
       CloudTrailEvent: e,
     });
+  });
+});
+
+describe('audit trails of several writers, read as one', () => {
+  let scratch: ScratchDir;
+  const ids: Record<string, string> = {};
+  let reader: AuditReader;
+
+  before(async () => {
+    scratch = new ScratchDir();
+    const rootKey = testRootKey();
+    const clock = new ManualClock(T0);
+    const first = await FileAuditSink.open({ trailDir: trailDirOf(scratch.dir, 1), rootKey, clock, timers: false, algorithm: 'Ed25519' });
+    const second = await FileAuditSink.open({ trailDir: trailDirOf(scratch.dir, 2), rootKey, clock, timers: false, shareSigningKeyOf: trailDirOf(scratch.dir, 1) });
+    const put = async (sink: FileAuditSink, name: string, at: number, keyArn: string) => {
+      clock.set(at);
+      const ev = event({ operation: 'Encrypt', input: { KeyId: keyArn }, output: {}, keyArns: [keyArn], time: at, requestId: `req-${name}` });
+      ids[name] = ev.eventID;
+      await sink.record(ev);
+    };
+    // Writer 1 and writer 2 interleave in time; writer 2 rotates its log file in the middle.
+    await put(first, 'a1', T0 + 1 * MIN, KEY_ARN);
+    await put(second, 'b1', T0 + 2 * MIN, KEY_ARN);
+    await put(second, 'b2', T0 + 3 * MIN, KEY_ARN_2);
+    await put(first, 'a2', T0 + 4 * MIN, KEY_ARN_2);
+    clock.set(T0 + HOUR);
+    await second.rotateIfDue();
+    await put(second, 'b3', T0 + HOUR + 1 * MIN, KEY_ARN);
+    await put(first, 'a3', T0 + HOUR + 2 * MIN, KEY_ARN);
+    await put(second, 'b4', T0 + HOUR + 3 * MIN, KEY_ARN_2);
+    await first.close();
+    await second.close();
+    reader = new AuditReader(() => trailDirsIn(scratch.dir));
+  });
+  after(() => scratch.dispose());
+
+  const names = (events: AuditEvent[]) => events.map((e) => Object.keys(ids).find((k) => ids[k] === e.eventID) ?? '?');
+
+  it('finds every writer\'s trail, writer 1 first', async () => {
+    assert.deepEqual(await trailDirsIn(scratch.dir), [join(scratch.dir, 'audit'), join(scratch.dir, 'audit-2')]);
+  });
+
+  it('merges the trails newest first', async () => {
+    const out: AuditEvent[] = [];
+    for await (const e of reader.events({})) out.push(e);
+    assert.deepEqual(names(out), ['b4', 'a3', 'b3', 'a2', 'b2', 'b1', 'a1']);
+    const forKey: AuditEvent[] = [];
+    for await (const e of reader.events({ key: KEY_ARN_2 })) forKey.push(e);
+    assert.deepEqual(names(forKey), ['b4', 'a2', 'b2']);
+  });
+
+  it('pages across the trails without gaps or repeats, at every page size', async () => {
+    for (const size of [1, 2, 3, 4]) {
+      const seen: AuditEvent[] = [];
+      let token: string | undefined;
+      do {
+        const page = await reader.page({}, { maxResults: size, ...(token ? { nextToken: token } : {}) });
+        seen.push(...page.events);
+        token = page.nextToken;
+      } while (token);
+      assert.deepEqual(names(seen), ['b4', 'a3', 'b3', 'a2', 'b2', 'b1', 'a1'], `page size ${size}`);
+    }
+  });
+
+  it('lastUsage and the tracking start look at every trail', async () => {
+    assert.equal((await reader.lastUsage(KEY_ARN))?.eventId, ids.a3);
+    assert.equal((await reader.lastUsage(KEY_ARN_2))?.eventId, ids.b4);
+    assert.equal(await reader.oldestEventTime(), T0 + MIN);
+  });
+
+  it('the trails share one signing key, and each verifies with it', async () => {
+    const key = await trailPublicKey(trailDirOf(scratch.dir, 1));
+    assert.ok(key);
+    assert.equal((await trailPublicKey(trailDirOf(scratch.dir, 2)))?.fingerprint, key.fingerprint);
+    for (const trailDir of await trailDirsIn(scratch.dir)) assert.deepEqual((await verifyTrail({ trailDir, publicKeys: [key] })).findings, [], trailDir);
   });
 });
