@@ -97,16 +97,33 @@ export function userIdentityOf(
   return base;
 }
 
+/**
+ * The service, account and resource of an ARN (arn:partition:service:region:account:resource),
+ * as split(':') would give them: each undefined when the ARN has too few parts.
+ */
+function arnFields(arn: string): { service?: string; account?: string; resource?: string } {
+  const c1 = arn.indexOf(':');
+  const c2 = c1 < 0 ? -1 : arn.indexOf(':', c1 + 1);
+  if (c2 < 0) return {};
+  const c3 = arn.indexOf(':', c2 + 1);
+  if (c3 < 0) return { service: arn.slice(c2 + 1) };
+  const service = arn.slice(c2 + 1, c3);
+  const c4 = arn.indexOf(':', c3 + 1);
+  const c5 = c4 < 0 ? -1 : arn.indexOf(':', c4 + 1);
+  if (c5 < 0) return { service };
+  return { service, account: arn.slice(c4 + 1, c5), resource: arn.slice(c5 + 1) };
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
 function accountOfArn(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts.length >= 6 && /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
+  const { account } = arnFields(arn);
+  return account !== undefined && ACCOUNT_ID.test(account) ? account : undefined;
 }
 
 /** CloudTrail's resource type for an ARN Trent knows. */
 export function resourceTypeOf(arn: string): string {
-  const parts = arn.split(':');
-  const service = parts[2];
-  const resource = parts.slice(5).join(':');
+  const { service, resource = '' } = arnFields(arn);
   if (service === 'kms') return resource.startsWith('alias/') ? 'AWS::KMS::Alias' : 'AWS::KMS::Key';
   if (service === 'iam') {
     if (resource.startsWith('role/')) return 'AWS::IAM::Role';

@@ -83,13 +83,28 @@ function project(field: Field, value: unknown): JsonValue | undefined {
   return items;
 }
 
+/** A spec's members with their recorded names, in the spec's order. */
+type CompiledSpec = readonly { name: string; field: Field; recordedAs: string }[];
+
+/** Specs are fixed tables: each is compiled once, on first use. */
+const compiled = new WeakMap<Spec, CompiledSpec>();
+
+function compile(spec: Spec): CompiledSpec {
+  let members = compiled.get(spec);
+  if (members === undefined) {
+    members = Object.entries(spec).map(([name, field]) => ({ name, field, recordedAs: lowerCamel(name) }));
+    compiled.set(spec, members);
+  }
+  return members;
+}
+
 /** The members of `source` that `spec` allows, renamed to lowerCamelCase. */
 export function applySpec(spec: Spec, source: Record<string, unknown>): JsonObject {
   const out: JsonObject = {};
-  for (const [name, field] of Object.entries(spec)) {
+  for (const { name, field, recordedAs } of compile(spec)) {
     if (!Object.prototype.hasOwnProperty.call(source, name)) continue;
     const projected = project(field, source[name]);
-    if (projected !== undefined) out[lowerCamel(name)] = projected;
+    if (projected !== undefined) out[recordedAs] = projected;
   }
   return out;
 }

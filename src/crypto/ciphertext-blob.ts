@@ -32,13 +32,19 @@ export interface BlobHeader {
 
 export function encodeHeader(h: BlobHeader): Buffer {
   const header = Buffer.alloc(HEADER_LENGTH);
-  const id = keyIdToBytes(h.keyId);
-  header[0] = FORMAT_VERSION;
-  header[1] = id.multiRegion ? 1 : 0;
-  header.write(h.accountId, 2, 12, 'ascii');
-  id.bytes.copy(header, 14);
-  header.writeUInt32BE(h.materialVersion, 30);
+  writeHeader(h, header);
   return header;
+}
+
+/** Writes the header over the first HEADER_LENGTH bytes of `out`. */
+function writeHeader(h: BlobHeader, out: Buffer): void {
+  const id = keyIdToBytes(h.keyId);
+  out.fill(0, 0, HEADER_LENGTH);
+  out[0] = FORMAT_VERSION;
+  out[1] = id.multiRegion ? 1 : 0;
+  out.write(h.accountId, 2, 12, 'ascii');
+  id.bytes.copy(out, 14);
+  out.writeUInt32BE(h.materialVersion, 30);
 }
 
 /** Reads the header of a blob, or returns undefined if it is not a format-1 blob. */
@@ -60,12 +66,21 @@ export function sealBlob(
   plaintext: Buffer,
   context: EncryptionContext | undefined,
 ): Buffer {
-  const head = encodeHeader(header);
+  // The AAD is the header followed by the context, encoded into one buffer.
+  const aad = encodeEncryptionContext(context, HEADER_LENGTH);
+  writeHeader(header, aad);
   const cipher = createCipheriv('aes-256-gcm', material, iv);
-  cipher.setAAD(Buffer.concat([head, encodeEncryptionContext(context)]));
+  cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   const final = cipher.final();
-  return Buffer.concat([head, iv, body, final, cipher.getAuthTag()]);
+  const tag = cipher.getAuthTag();
+  const blob = Buffer.allocUnsafe(HEADER_LENGTH + IV_LENGTH + body.length + final.length + tag.length);
+  let at = aad.copy(blob, 0, 0, HEADER_LENGTH);
+  at += iv.copy(blob, at);
+  at += body.copy(blob, at);
+  at += final.copy(blob, at);
+  tag.copy(blob, at);
+  return blob;
 }
 
 /** Decrypts a blob whose header was parsed; returns undefined when authentication fails. */
@@ -76,7 +91,9 @@ export function openBlob(blob: Buffer, material: Buffer, context: EncryptionCont
   const tag = blob.subarray(blob.length - TAG_LENGTH);
   try {
     const decipher = createDecipheriv('aes-256-gcm', material, iv);
-    decipher.setAAD(Buffer.concat([head, encodeEncryptionContext(context)]));
+    const aad = encodeEncryptionContext(context, HEADER_LENGTH);
+    head.copy(aad, 0);
+    decipher.setAAD(aad);
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch {

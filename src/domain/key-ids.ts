@@ -58,8 +58,40 @@ export function formatKeyId(random16: Buffer, multiRegion: boolean): string {
 
 /** 16 raw bytes of a key id, for the ciphertext header. */
 export function keyIdToBytes(keyId: string): { multiRegion: boolean; bytes: Buffer } {
-  if (keyId.startsWith('mrk-')) return { multiRegion: true, bytes: Buffer.from(keyId.slice(4), 'hex') };
+  const multiRegion = keyId.startsWith('mrk-');
+  const fast = keyId.length === 36 ? hexBytes16(keyId, multiRegion) : undefined;
+  if (fast) return { multiRegion, bytes: fast };
+  if (multiRegion) return { multiRegion: true, bytes: Buffer.from(keyId.slice(4), 'hex') };
   return { multiRegion: false, bytes: Buffer.from(keyId.replace(/-/g, ''), 'hex') };
+}
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/**
+ * The 16 bytes of a 36-character key id (UUID with its four dashes, or
+ * mrk- and 32 hex digits), decoded without a regex; undefined for anything
+ * else, which keyIdToBytes then decodes as it always has.
+ */
+function hexBytes16(keyId: string, multiRegion: boolean): Buffer | undefined {
+  const out = Buffer.allocUnsafe(16);
+  let n = 0;
+  for (let i = multiRegion ? 4 : 0; i < 36; i += 2) {
+    if (!multiRegion && (i === 8 || i === 13 || i === 18 || i === 23)) {
+      if (keyId.charCodeAt(i) !== 0x2d) return undefined;
+      i--;
+      continue;
+    }
+    const hi = hexDigit(keyId.charCodeAt(i));
+    const lo = hexDigit(keyId.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[n++] = (hi << 4) | lo;
+  }
+  return out;
 }
 
 export function keyIdFromBytes(bytes: Buffer, multiRegion: boolean): string {

@@ -27,6 +27,8 @@ export interface UnwrappedMaterial {
 export class MaterialCache {
   private readonly keys = new Map<string, Map<number, UnwrappedMaterial>>();
   private count = 0;
+  /** The subject inserted or refreshed last: whenever it is in `keys` it is the most recent, and a hit on it moves nothing. */
+  private newest: string | undefined;
 
   constructor(
     private readonly store: KeyStore,
@@ -40,8 +42,11 @@ export class MaterialCache {
     const versions = this.keys.get(subject);
     const hit = versions?.get(version);
     if (hit) {
-      this.keys.delete(subject);
-      this.keys.set(subject, versions!);
+      if (subject !== this.newest) {
+        this.keys.delete(subject);
+        this.keys.set(subject, versions!);
+        this.newest = subject;
+      }
       return hit;
     }
     const record = await this.store.getMaterial(accountId, region, keyId, version);
@@ -56,6 +61,7 @@ export class MaterialCache {
     if (versions) this.keys.delete(subject);
     else versions = new Map();
     this.keys.set(subject, versions);
+    this.newest = subject;
     if (!versions.has(version)) this.count++;
     versions.set(version, entry);
     while (this.count > this.capacity && this.keys.size > 1) {

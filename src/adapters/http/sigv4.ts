@@ -235,6 +235,8 @@ export class SigV4Verifier {
   private readonly cacheSize: number;
   /** Signing keys by 'date/region/service/secret', oldest first (LRU). */
   private readonly keys = new Map<string, Buffer>();
+  /** The signing key used last and what it was derived from (unless caching is off): most requests reuse it without building a cache key. */
+  private last: { secret: string; date: string; region: string; service: string; key: Buffer } | undefined;
 
   constructor(options: { maxSkewMs?: number; signingKeyCacheSize?: number } = {}) {
     this.maxSkewMs = options.maxSkewMs ?? 15 * 60 * 1000;
@@ -292,6 +294,16 @@ export class SigV4Verifier {
   }
 
   private signingKey(secret: string, date: string, region: string, service: string): Buffer {
+    const last = this.last;
+    if (last !== undefined && last.secret === secret && last.date === date && last.region === region && last.service === service) {
+      return last.key;
+    }
+    const key = this.cachedSigningKey(secret, date, region, service);
+    if (this.cacheSize > 0) this.last = { secret, date, region, service, key };
+    return key;
+  }
+
+  private cachedSigningKey(secret: string, date: string, region: string, service: string): Buffer {
     // date is 8 digits and region/service hold no '/', so this key is unambiguous
     const cacheKey = date + '/' + region + '/' + service + '/' + secret;
     const hit = this.keys.get(cacheKey);

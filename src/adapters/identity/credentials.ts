@@ -64,6 +64,8 @@ export class CredentialLookup {
   private readonly cache = new Map<string, ActiveCredential>();
   /** Bumped by every invalidation, so a lookup that straddles one is not cached. */
   private epoch = 0;
+  /** The id inserted or refreshed last: whenever it is in `cache` it is the most recent, and a hit on it moves nothing. */
+  private newest: string | undefined;
 
   constructor(
     private readonly store: IdentityStore,
@@ -78,8 +80,11 @@ export class CredentialLookup {
     if (trusted) {
       const hit = this.cache.get(accessKeyId);
       if (hit) {
-        this.cache.delete(accessKeyId);
-        this.cache.set(accessKeyId, hit);
+        if (accessKeyId !== this.newest) {
+          this.cache.delete(accessKeyId);
+          this.cache.set(accessKeyId, hit);
+          this.newest = accessKeyId;
+        }
         return hit;
       }
     }
@@ -87,6 +92,8 @@ export class CredentialLookup {
     const entry = (await this.findLongTerm(accessKeyId)) ?? (await this.findSession(accessKeyId));
     if (!entry) return undefined;
     if (trusted && epoch === this.epoch) {
+      // Overwriting an entry another lookup put here keeps its place (Map order), so only a new one becomes the newest.
+      if (!this.cache.has(accessKeyId)) this.newest = accessKeyId;
       this.cache.set(accessKeyId, entry);
       if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value as string);
     }

@@ -36,6 +36,8 @@ export class CachedKeyStore implements KeyStore {
   private readonly records = new Map<string, KeyRecord>();
   /** Incremented by every drop: a read that saw it change keeps nothing. */
   private epoch = 0;
+  /** The subject inserted or refreshed last: whenever it is in `records` it is the most recent, and a hit on it moves nothing. */
+  private newest: string | undefined;
 
   constructor(
     private readonly store: KeyStore,
@@ -53,14 +55,19 @@ export class CachedKeyStore implements KeyStore {
     if (this.trusted()) {
       const hit = this.records.get(subject);
       if (hit) {
-        this.records.delete(subject);
-        this.records.set(subject, hit);
+        if (subject !== this.newest) {
+          this.records.delete(subject);
+          this.records.set(subject, hit);
+          this.newest = subject;
+        }
         return hit;
       }
     }
     const epoch = this.epoch;
     const record = await this.store.getKey(accountId, region, keyId);
     if (record && epoch === this.epoch && this.trusted()) {
+      // Overwriting a record another read put here keeps its place (Map order), so only a new one becomes the newest.
+      if (!this.records.has(subject)) this.newest = subject;
       this.records.set(subject, deepFreeze(record));
       if (this.records.size > this.capacity) this.records.delete(this.records.keys().next().value as string);
     }
