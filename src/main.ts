@@ -27,6 +27,7 @@ import { FileAuditSink, type AuditSinkStats } from './adapters/audit/file-sink.j
 import { trailDirOf, trailDirsIn } from './adapters/audit/layout.js';
 import { nodeFileOps } from './adapters/audit/file-ops.js';
 import { SigningKey } from './adapters/audit/signing-key.js';
+import { sealOrphanTrails } from './adapters/audit/orphan-trails.js';
 import { AuditReader } from './adapters/audit/query.js';
 import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
@@ -162,7 +163,7 @@ async function openStoresAndRootKey(
  * new, and the audit signing key the workers' trails share. Workers then
  * start with `startTrent`, each writing a trail of its own (layout.ts).
  */
-export async function prepareTrent(options: TrentOptions): Promise<{ bootstrap: BootstrapResult }> {
+export async function prepareTrent(options: TrentOptions, workers: number): Promise<{ bootstrap: BootstrapResult }> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger();
@@ -173,6 +174,7 @@ export async function prepareTrent(options: TrentOptions): Promise<{ bootstrap: 
       const trailDir = trailDirOf(options.dataDir);
       await nodeFileOps.mkdirp(trailDir);
       await SigningKey.loadOrCreate(trailDir, rootKey, nodeFileOps, options.auditSigningAlgorithm ?? 'SHA256withRSA', clock.now());
+      await sealTrailsOfFormerWorkers(options.dataDir, workers, rootKey, clock, logger);
     }
     return { bootstrap };
   } finally {
@@ -189,6 +191,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const trailDir = trailDirOf(options.dataDir, writer);
   let sink: AuditSink | undefined;
   try {
+    if (options.worker === undefined && options.audit === undefined) await sealTrailsOfFormerWorkers(options.dataDir, 1, rootKey, clock, logger);
     sink = await openAuditSink(options, trailDir, writer === 1 ? undefined : trailDirOf(options.dataDir), rootKey, clock, logger);
   } catch (e) {
     await stores.close();
@@ -373,6 +376,13 @@ async function openAuditSink(
   else logger.info('audit trail opened', { trailDir, signingKeyFingerprint: sink.fingerprint });
   for (const r of sink.report.recoveries) logger.warn('audit trail repaired at start-up', { ...r });
   return sink;
+}
+
+/** Trails of worker numbers above `writers` (an earlier run had more workers): repaired if a crash left them open, and sealed. */
+async function sealTrailsOfFormerWorkers(dataDir: string, writers: number, rootKey: FileAuditSinkRootKey, clock: Clock, logger: Logger): Promise<void> {
+  for (const { trailDir, recoveries } of await sealOrphanTrails(dataDir, writers, rootKey, clock)) {
+    for (const r of recoveries) logger.warn('audit trail repaired at start-up', { trailDir, ...r });
+  }
 }
 
 type FileAuditSinkRootKey = Parameters<typeof FileAuditSink.open>[0]['rootKey'];

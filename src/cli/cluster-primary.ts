@@ -34,7 +34,7 @@ export interface WorkerMessage {
 
 export async function runPrimary(options: TrentOptions, workers: number, where: string): Promise<void> {
   const logger = options.logger ?? jsonLogger();
-  const prepared = await prepareTrent(options);
+  const prepared = await prepareTrent(options, workers);
   const created = prepared.bootstrap.created;
   if (created) {
     console.log(`Created account ${created.accountId} with root access key ${created.accessKeyId}.`);

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { IAMClient, CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -125,5 +125,30 @@ describe('trent server --workers 2', () => {
     const lookup = await trentCli(['audit', 'lookup', '--data-dir', dataDir, '--event-name', 'UpdateAccessKey']);
     assert.equal(lookup.code, 0, lookup.stderr);
     assert.equal(lookup.stdout.trim().split('\n').length, 1, lookup.stdout);
+  });
+});
+
+describe('fewer workers after a crash', () => {
+  it('the trail of a worker that no longer runs is repaired and sealed by the primary, and every trail verifies', async () => {
+    const dataDir = tempDir();
+    try {
+      const first = await spawnServer(['--workers', '3', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], rootEnv());
+      // Calls on fresh connections until worker 3 has a log file open.
+      const head = join(dataDir, 'audit-3', 'HEAD.json');
+      const writing = () => existsSync(head) && JSON.parse(readFileSync(head, 'utf8')).head.openLog !== null;
+      for (let i = 0; i < 60 && !writing(); i++) assert.equal(await callerIdentity(first.url, ROOT), undefined);
+      assert.ok(writing(), 'worker 3 wrote events');
+      assert.equal(await first.crash(), 'SIGKILL');
+      const second = await spawnServer(['--workers', '2', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], rootEnv());
+      assert.match(second.output(), /"message":"audit trail repaired at start-up","trailDir":"[^"]*audit-3"/);
+      second.child.kill('SIGTERM');
+      assert.equal(await second.exited, 0, second.output());
+      const r = await trentCli(['audit', 'verify', '--data-dir', dataDir]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(r.stdout.match(/OK: the trail is intact/g)?.length, 3, r.stdout);
+      assert.doesNotMatch(r.stdout, /being written/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

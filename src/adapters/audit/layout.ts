@@ -18,7 +18,7 @@
  * trails of one data directory share one signing key; readers merge them.
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export const AUDIT_DIR = 'audit';
 export const SIGNING_KEY_FILE = 'signing-key.json';
@@ -43,6 +43,11 @@ export function isTrailDirName(name: string): boolean {
   return TRAIL_DIR_NAME.test(name);
 }
 
+/** The writer number of a trail directory (its last path component: audit is 1, audit-N is N). */
+export function writerOfTrailDir(trailDir: string): number {
+  return Number(TRAIL_DIR_NAME.exec(basename(trailDir))?.[1] ?? 1);
+}
+
 /** Every trail directory of a data directory, writer 1 first; none if the data directory does not exist. */
 export async function trailDirsIn(dataDir: string): Promise<string[]> {
   let entries;
@@ -52,12 +57,10 @@ export async function trailDirsIn(dataDir: string): Promise<string[]> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  const writerOf = (name: string) => Number(TRAIL_DIR_NAME.exec(name)?.[1] ?? 1);
   return entries
     .filter((e) => e.isDirectory() && isTrailDirName(e.name))
-    .map((e) => e.name)
-    .sort((a, b) => writerOf(a) - writerOf(b))
-    .map((name) => join(dataDir, name));
+    .map((e) => join(dataDir, e.name))
+    .sort((a, b) => writerOfTrailDir(a) - writerOfTrailDir(b));
 }
 
 /** 20261123T140000Z */
