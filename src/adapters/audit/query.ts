@@ -4,21 +4,25 @@
  * last use of a key (for KMS GetKeyLastUsage).
  *
  * No index: log files are read newest first, each from its end backwards in
- * chunks, and reading stops as soon as the events are older than the time
- * range asked for. The open log file is read too, up to its last complete
- * line.
+ * chunks (log-lines.ts), and reading stops as soon as the events are older
+ * than the time range asked for. The open log file is read too, up to its
+ * last complete line. The trails of several writers (one per worker
+ * process) are merged newest first by eventTime; a continuation token holds
+ * a position in each (lookup-token.ts).
  */
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AuditEvent } from '../../audit/event.js';
 import { KEY_USAGE_OPERATIONS } from '../../audit/kms-fields.js';
 import { listFiles } from './trail-files.js';
-import { LOGS_DIR, isLogPath, logSeqOf, resolveIn } from './layout.js';
+import { CHUNK, linesBackward } from './log-lines.js';
+import { InvalidTokenError, decodeToken, encodeToken, type Cursor, type Position } from './lookup-token.js';
+import { LOGS_DIR, logSeqOf, resolveIn } from './layout.js';
+
+export { InvalidTokenError };
 
 /** Events may reach a log file this long after their eventTime (requests in flight at rotation). */
 const TIME_SLACK_MS = 5 * 60 * 1000;
-const CHUNK = 64 * 1024;
 
 export interface AuditFilter {
   eventId?: string;
@@ -57,21 +61,6 @@ export interface KeyLastUsage {
   eventId: string;
   requestId?: string;
   region: string;
-}
-
-/** A continuation token that does not belong to this trail or to this filter. */
-export class InvalidTokenError extends Error {
-  constructor(message = 'Invalid NextToken') {
-    super(message);
-    this.name = 'InvalidTokenError';
-  }
-}
-
-interface Position {
-  file: string;
-  seq: number;
-  /** Lines older than this byte offset remain to be read. */
-  offset: number;
 }
 
 // ---- matching --------------------------------------------------------------
@@ -182,64 +171,6 @@ export function matches(e: AuditEvent, f: AuditFilter): boolean {
 
 // ---- reading ---------------------------------------------------------------
 
-/** The complete lines of a file before `end`, last first, each with its offsets (`end` just after its newline). */
-async function* linesBackward(path: string, end?: number): AsyncGenerator<{ text: string; start: number; end: number }> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  try {
-    const size = (await fh.stat()).size;
-    let limit = Math.min(end ?? size, size);
-    let buf = Buffer.alloc(0);
-    let bufStart = limit;
-    const readBefore = async (): Promise<boolean> => {
-      if (bufStart === 0) return false;
-      const from = Math.max(0, bufStart - CHUNK);
-      const chunk = Buffer.alloc(bufStart - from);
-      const { bytesRead } = await fh.read(chunk, 0, chunk.length, from);
-      buf = Buffer.concat([chunk.subarray(0, bytesRead), buf]);
-      bufStart = from;
-      return true;
-    };
-    // Drop a torn (incomplete) last line: one being written right now.
-    while (buf.length === 0 || buf[buf.length - 1] !== 0x0a) {
-      const nl = buf.lastIndexOf(0x0a);
-      if (nl >= 0) {
-        buf = buf.subarray(0, nl + 1);
-        limit = bufStart + nl + 1;
-        break;
-      }
-      if (!(await readBefore())) return;
-    }
-    for (;;) {
-      const prev = buf.length >= 2 ? buf.lastIndexOf(0x0a, buf.length - 2) : -1;
-      if (prev >= 0) {
-        const text = buf.subarray(prev + 1, buf.length - 1).toString('utf8');
-        const start = bufStart + prev + 1;
-        const lineEnd = bufStart + buf.length;
-        buf = buf.subarray(0, prev + 1);
-        if (text !== '') yield { text, start, end: lineEnd };
-        continue;
-      }
-      if (await readBefore()) continue;
-      if (buf.length > 1) yield { text: buf.subarray(0, buf.length - 1).toString('utf8'), start: 0, end: buf.length };
-      return;
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-function filterHash(f: AuditFilter): string {
-  const keys = Object.keys(f).sort() as (keyof AuditFilter)[];
-  const canonical = JSON.stringify(keys.filter((k) => f[k] !== undefined).map((k) => [k, f[k]]));
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
-}
-
 /** A trail's matching event, with where its line lies in which log file. */
 interface TrailHit {
   event: AuditEvent;
@@ -250,13 +181,6 @@ interface TrailHit {
   start: number;
   end: number;
 }
-
-/**
- * Where a merged scan resumes, per trail (by directory name): lines older
- * than the position remain to be read, or nothing (null). A trail absent
- * from a cursor did not exist when the scan began and is left out.
- */
-type Cursor = Map<string, Position | null>;
 
 export class AuditReader {
   /** How much reading queries took (for tests and metrics). */
@@ -405,42 +329,6 @@ export class AuditReader {
     }
     return undefined;
   }
-}
-
-// ---- continuation tokens ---------------------------------------------------
-
-const TOKEN_VERSION = 2;
-const MAX_TOKEN_TRAILS = 1024;
-
-/** A token: per trail, [name, log file, offset] or [name] when nothing is left; bound to the filter. */
-function encodeToken(cursor: Cursor, filter: AuditFilter): string {
-  const trails = [...cursor].map(([name, p]) => (p ? [name, p.file, p.offset] : [name]));
-  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, t: trails, h: filterHash(filter) })).toString('base64url');
-}
-
-function decodeToken(token: string, filter: AuditFilter): Cursor {
-  let t: { v?: unknown; t?: unknown; h?: unknown };
-  try {
-    t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidTokenError();
-  }
-  if (!t || t.v !== TOKEN_VERSION || !Array.isArray(t.t) || t.t.length > MAX_TOKEN_TRAILS) throw new InvalidTokenError();
-  const cursor: Cursor = new Map();
-  for (const entry of t.t as unknown[]) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || entry[0] === '' || entry[0].includes('/')) throw new InvalidTokenError();
-    const [name, file, offset] = entry as [string, unknown, unknown];
-    if (entry.length === 1) {
-      cursor.set(name, null);
-      continue;
-    }
-    if (entry.length !== 3 || typeof file !== 'string' || !isLogPath(file) || typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
-      throw new InvalidTokenError();
-    }
-    cursor.set(name, { file, seq: logSeqOf(file)!, offset });
-  }
-  if (t.h !== filterHash(filter)) throw new InvalidTokenError('NextToken does not match the lookup attributes and time range');
-  return cursor;
 }
 
 // ---- CloudTrail LookupEvents -----------------------------------------------
