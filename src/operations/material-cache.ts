@@ -5,6 +5,7 @@
  * change feed (from any process) also drops its entries, without wiping them:
  * a request in flight may still be using the buffer.
  */
+import { RecencyMap } from '../domain/recency-map.js';
 import type { KeyMaterialRecord } from '../domain/key-model.js';
 import type { KeyStore } from '../ports/key-store.js';
 import type { RootKeyProvider } from '../ports/root-key.js';
@@ -25,10 +26,8 @@ export interface UnwrappedMaterial {
  * cache is; keys are evicted least recently used first.
  */
 export class MaterialCache {
-  private readonly keys = new Map<string, Map<number, UnwrappedMaterial>>();
+  private readonly keys = new RecencyMap<string, Map<number, UnwrappedMaterial>>();
   private count = 0;
-  /** The subject inserted or refreshed last: whenever it is in `keys` it is the most recent, and a hit on it moves nothing. */
-  private newest: string | undefined;
 
   constructor(
     private readonly store: KeyStore,
@@ -42,11 +41,7 @@ export class MaterialCache {
     const versions = this.keys.get(subject);
     const hit = versions?.get(version);
     if (hit) {
-      if (subject !== this.newest) {
-        this.keys.delete(subject);
-        this.keys.set(subject, versions!);
-        this.newest = subject;
-      }
+      this.keys.touch(subject, versions!);
       return hit;
     }
     const record = await this.store.getMaterial(accountId, region, keyId, version);
@@ -58,15 +53,12 @@ export class MaterialCache {
 
   private remember(subject: string, version: number, entry: UnwrappedMaterial): void {
     let versions = this.keys.get(subject);
-    if (versions) this.keys.delete(subject);
-    else versions = new Map();
-    this.keys.set(subject, versions);
-    this.newest = subject;
+    if (versions) this.keys.touch(subject, versions);
+    else this.keys.set(subject, (versions = new Map()));
     if (!versions.has(version)) this.count++;
     versions.set(version, entry);
     while (this.count > this.capacity && this.keys.size > 1) {
-      const oldest = this.keys.keys().next().value as string;
-      this.drop(oldest, true);
+      this.drop(this.keys.oldest()!, true);
     }
   }
 

@@ -10,6 +10,7 @@
  * headers canonicalised exactly (Node joins most repeats with ", " and drops
  * repeats of a few, e.g. host and content-type).
  */
+import { RecencyMap } from '../../domain/recency-map.js';
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { KmsError } from '../../domain/errors.js';
 import {
@@ -234,7 +235,7 @@ export class SigV4Verifier {
   private readonly maxSkewMs: number;
   private readonly cacheSize: number;
   /** Signing keys by 'date/region/service/secret', oldest first (LRU). */
-  private readonly keys = new Map<string, Buffer>();
+  private readonly keys = new RecencyMap<string, Buffer>();
   /** The signing key used last and what it was derived from (unless caching is off): most requests reuse it without building a cache key. */
   private last: { secret: string; date: string; region: string; service: string; key: Buffer } | undefined;
 
@@ -308,8 +309,7 @@ export class SigV4Verifier {
     const cacheKey = date + '/' + region + '/' + service + '/' + secret;
     const hit = this.keys.get(cacheKey);
     if (hit !== undefined) {
-      this.keys.delete(cacheKey);
-      this.keys.set(cacheKey, hit);
+      this.keys.touch(cacheKey, hit);
       return hit;
     }
     const kDate = createHmac('sha256', 'AWS4' + secret).update(date).digest();
@@ -318,7 +318,7 @@ export class SigV4Verifier {
     const kSigning = createHmac('sha256', kService).update(TERMINATOR).digest();
     if (this.cacheSize > 0) {
       this.keys.set(cacheKey, kSigning);
-      if (this.keys.size > this.cacheSize) this.keys.delete(this.keys.keys().next().value!);
+      this.keys.trimTo(this.cacheSize);
     }
     return kSigning;
   }

@@ -7,6 +7,7 @@
  * `forget` / `forgetPrincipal` so the change takes effect on the next
  * request, and the change feed carries it to every other process.
  */
+import { RecencyMap } from '../../domain/recency-map.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionRecord } from '../../domain/iam/model.js';
 import { formatUniqueId } from '../../domain/iam/names.js';
@@ -61,11 +62,9 @@ export function sessionTokenMatches(session: SessionRecord, token: string): bool
  * read. A lookup that raced with an invalidation is not cached.
  */
 export class CredentialLookup {
-  private readonly cache = new Map<string, ActiveCredential>();
+  private readonly cache = new RecencyMap<string, ActiveCredential>();
   /** Bumped by every invalidation, so a lookup that straddles one is not cached. */
   private epoch = 0;
-  /** The id inserted or refreshed last: whenever it is in `cache` it is the most recent, and a hit on it moves nothing. */
-  private newest: string | undefined;
 
   constructor(
     private readonly store: IdentityStore,
@@ -80,11 +79,7 @@ export class CredentialLookup {
     if (trusted) {
       const hit = this.cache.get(accessKeyId);
       if (hit) {
-        if (accessKeyId !== this.newest) {
-          this.cache.delete(accessKeyId);
-          this.cache.set(accessKeyId, hit);
-          this.newest = accessKeyId;
-        }
+        this.cache.touch(accessKeyId, hit);
         return hit;
       }
     }
@@ -92,10 +87,8 @@ export class CredentialLookup {
     const entry = (await this.findLongTerm(accessKeyId)) ?? (await this.findSession(accessKeyId));
     if (!entry) return undefined;
     if (trusted && epoch === this.epoch) {
-      // Overwriting an entry another lookup put here keeps its place (Map order), so only a new one becomes the newest.
-      if (!this.cache.has(accessKeyId)) this.newest = accessKeyId;
       this.cache.set(accessKeyId, entry);
-      if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.trimTo(this.capacity);
     }
     return entry;
   }

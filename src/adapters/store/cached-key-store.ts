@@ -12,6 +12,7 @@
  *
  * Bounded: at most `capacity` records (10 000), least recently used out.
  */
+import { RecencyMap } from '../../domain/recency-map.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../domain/key-model.js';
 import type { GrantRecord } from '../../domain/grants.js';
 import type { Change } from '../../ports/change-log.js';
@@ -33,11 +34,9 @@ function deepFreeze<T>(value: T): T {
 }
 
 export class CachedKeyStore implements KeyStore {
-  private readonly records = new Map<string, KeyRecord>();
+  private readonly records = new RecencyMap<string, KeyRecord>();
   /** Incremented by every drop: a read that saw it change keeps nothing. */
   private epoch = 0;
-  /** The subject inserted or refreshed last: whenever it is in `records` it is the most recent, and a hit on it moves nothing. */
-  private newest: string | undefined;
 
   constructor(
     private readonly store: KeyStore,
@@ -55,21 +54,15 @@ export class CachedKeyStore implements KeyStore {
     if (this.trusted()) {
       const hit = this.records.get(subject);
       if (hit) {
-        if (subject !== this.newest) {
-          this.records.delete(subject);
-          this.records.set(subject, hit);
-          this.newest = subject;
-        }
+        this.records.touch(subject, hit);
         return hit;
       }
     }
     const epoch = this.epoch;
     const record = await this.store.getKey(accountId, region, keyId);
     if (record && epoch === this.epoch && this.trusted()) {
-      // Overwriting a record another read put here keeps its place (Map order), so only a new one becomes the newest.
-      if (!this.records.has(subject)) this.newest = subject;
       this.records.set(subject, deepFreeze(record));
-      if (this.records.size > this.capacity) this.records.delete(this.records.keys().next().value as string);
+      this.records.trimTo(this.capacity);
     }
     return record;
   }
