@@ -110,6 +110,8 @@ export interface Trent {
   /** The audit sink in use; undefined with audit 'off'. */
   audit?: AuditSink;
   metrics: Metrics;
+  /** The request handler behind the listener, for driving requests without a socket (benchmarks of the request path). */
+  app: TrentApp;
   /** The change feed follower that keeps this process's caches current. */
   changes: ChangeFollower;
   /** Runs the lifecycle scheduler now; returns how many keys it deleted. */
@@ -337,6 +339,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     trailDir,
     ...(sink ? { audit: sink } : {}),
     metrics,
+    app,
     changes,
     sweep: async () => {
       const deleted = (await scheduler.runOnce())['key-deletion'];

@@ -3,11 +3,13 @@
  * file per period (hourly by default), each period sealed by a signed digest
  * chained to the previous one (layout.ts, digest.ts).
  *
- * Durability and throughput: `record` resolves only after the line is
- * written and fdatasync'ed. Records that arrive while a write is under way,
- * or within the same tick, are written together with one write and one sync
- * (group commit), so a thousand concurrent requests cost a handful of syncs,
- * not a thousand. A write or sync that fails rejects every record of its
+ * Durability and throughput: `record` resolves only after the line is on
+ * stable storage (a write to a file opened with O_DSYNC, which is durable
+ * when it returns: one trip to the thread pool; or a write and an
+ * fdatasync where the platform lacks O_DSYNC). Records that arrive while a
+ * write is under way, or within the same tick, are written together with one
+ * durable write (group commit), so a thousand concurrent requests cost a
+ * handful of syncs, not a thousand. A write or sync that fails rejects every record of its
  * batch (the caller fails the request: fail closed); the file is cut back to
  * its last synced length, and if even that fails the sink refuses all further
  * records until restarted.
@@ -94,7 +96,8 @@ export interface OpenReport {
 }
 
 interface Pending {
-  line: Buffer;
+  /** The event as one line of JSON, without its line break. */
+  json: string;
   eventMs: number;
   eventTime: string;
   enqueuedAt: bigint;
@@ -179,21 +182,24 @@ export class FileAuditSink implements AuditSink {
     } catch (e) {
       return Promise.reject(new AuditUnavailableError('the audit event cannot be serialized', { cause: e }));
     }
-    return this.recordSerialized(json, event.eventTime);
+    // JSON.stringify escapes every line break, so the line needs no check.
+    return this.enqueue(json, event.eventTime);
   }
 
   /** `record` for an event already serialized as one line of JSON (`JSON.stringify(event)`), e.g. by a worker process. */
   recordSerialized(json: string, eventTime: string): Promise<void> {
+    if (json.includes('\n')) return Promise.reject(new AuditUnavailableError('an audit event must be one line of JSON'));
+    return this.enqueue(json, eventTime);
+  }
+
+  private enqueue(json: string, eventTime: string): Promise<void> {
     if (this.closing || this.closed) return Promise.reject(new AuditUnavailableError('the audit trail is closed'));
     if (this.broken) return Promise.reject(new AuditUnavailableError('the audit trail cannot be written', { cause: this.broken }));
     if (this.pending.length >= this.maxBacklog) return Promise.reject(new AuditUnavailableError('the audit trail is not keeping up (backlog full)'));
-    if (json.includes('\n')) return Promise.reject(new AuditUnavailableError('an audit event must be one line of JSON'));
-    const line = Buffer.from(json + '\n');
-    const event = { eventTime };
-    const parsed = Date.parse(event.eventTime);
+    const parsed = Date.parse(eventTime);
     const eventMs = Number.isFinite(parsed) ? parsed : this.clock.now();
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ line, eventMs, eventTime: event.eventTime, enqueuedAt: process.hrtime.bigint(), resolve, reject });
+      this.pending.push({ json, eventMs, eventTime, enqueuedAt: process.hrtime.bigint(), resolve, reject });
       this.kick();
     });
   }
@@ -287,12 +293,14 @@ export class FileAuditSink implements AuditSink {
     } catch {
       // Counted and reported by rotateIfDueLocked; the batch goes to the file still open.
     }
-    const data = batch.length === 1 ? batch[0].line : Buffer.concat(batch.map((p) => p.line));
+    // One string and one encoding for the whole batch.
+    let text = '';
+    for (const p of batch) text += p.json + '\n';
+    const data = Buffer.from(text, 'utf8');
     let log: OpenLog | undefined;
     try {
       log = await this.ensureOpen();
-      await this.ops.write(log.fd, data, log.bytes);
-      await this.ops.datasync(log.fd);
+      await this.ops.writeDurable(log.fd, data, log.bytes);
     } catch (e) {
       this.counters.failed('write', e);
       const err = new AuditUnavailableError('the audit event could not be written durably', { cause: e });
@@ -371,7 +379,7 @@ export class FileAuditSink implements AuditSink {
     await this.ops.mkdirp(dirname(path));
     const head: Head = { ...this.head, logSeq: seq, openLog: { file, openedAt: isoTime(now) } };
     await this.writeHead(head);
-    const fd = await this.ops.open(path, 'wx', 0o640);
+    const fd = await this.ops.createDurable(path, 0o640);
     try {
       await this.ops.syncDir(dirname(path));
     } catch (e) {

@@ -201,13 +201,13 @@ export class Metrics {
     const a = s.audit;
     if (a) {
       w.family('trent_audit_events_written_total', 'counter', 'Audit events written durably.').sample('trent_audit_events_written_total', {}, a.eventsWritten);
-      w.family('trent_audit_batches_total', 'counter', 'Group-commit batches (one write and one fdatasync each).').sample('trent_audit_batches_total', {}, a.batches);
+      w.family('trent_audit_batches_total', 'counter', 'Group-commit batches (one durable write each).').sample('trent_audit_batches_total', {}, a.batches);
       w.family('trent_audit_bytes_written_total', 'counter', 'Bytes of audit log written.').sample('trent_audit_bytes_written_total', {}, a.bytesWritten);
       w.family('trent_audit_backlog', 'gauge', 'Audit events accepted but not yet durable.').sample('trent_audit_backlog', {}, a.backlog);
       w.family('trent_audit_write_failures_total', 'counter', 'Failed audit writes or syncs.').sample('trent_audit_write_failures_total', {}, a.writeFailures);
       w.family('trent_audit_rotation_failures_total', 'counter', 'Failed log file rotations (retried).').sample('trent_audit_rotation_failures_total', {}, a.rotationFailures);
       w.family('trent_audit_digests_written_total', 'counter', 'Signed digest files written.').sample('trent_audit_digests_written_total', {}, a.digestsWritten);
-      w.family('trent_audit_write_latency_seconds', 'histogram', 'Time from an event offered to the sink to the event durable (group commit wait, write and fdatasync).');
+      w.family('trent_audit_write_latency_seconds', 'histogram', 'Time from an event offered to the sink to the event durable (group commit wait and the durable write).');
       w.histogram(
         'trent_audit_write_latency_seconds',
         {},

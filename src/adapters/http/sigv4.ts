@@ -11,7 +11,8 @@
  * repeats of a few, e.g. host and content-type).
  */
 import { RecencyMap } from '../../domain/recency-map.js';
-import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
+import { HmacSha256Key, constantTimeEqual } from './hmac-sha256.js';
 import { KmsError } from '../../domain/errors.js';
 import {
   amzDateFromHttpDate,
@@ -235,9 +236,9 @@ export class SigV4Verifier {
   private readonly maxSkewMs: number;
   private readonly cacheSize: number;
   /** Signing keys by 'date/region/service/secret', oldest first (LRU). */
-  private readonly keys = new RecencyMap<string, Buffer>();
+  private readonly keys = new RecencyMap<string, HmacSha256Key>();
   /** The signing key used last and what it was derived from (unless caching is off): most requests reuse it without building a cache key. */
-  private last: { secret: string; date: string; region: string; service: string; key: Buffer } | undefined;
+  private last: { secret: string; date: string; region: string; service: string; key: HmacSha256Key } | undefined;
 
   constructor(options: { maxSkewMs?: number; signingKeyCacheSize?: number } = {}) {
     this.maxSkewMs = options.maxSkewMs ?? 15 * 60 * 1000;
@@ -289,12 +290,11 @@ export class SigV4Verifier {
       auth.amzDate + '\n' +
       auth.date + '/' + auth.region + '/' + auth.service + '/' + TERMINATOR + '\n' +
       hash('sha256', canonicalRequest, 'hex');
-    const key = this.signingKey(secretAccessKey, auth.date, auth.region, auth.service);
-    const expected = createHmac('sha256', key).update(stringToSign).digest();
-    if (!timingSafeEqual(expected, Buffer.from(auth.signature, 'hex'))) throw invalid(MISMATCH);
+    const expected = this.signingKey(secretAccessKey, auth.date, auth.region, auth.service).hex(stringToSign);
+    if (!constantTimeEqual(expected, auth.signature)) throw invalid(MISMATCH);
   }
 
-  private signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  private signingKey(secret: string, date: string, region: string, service: string): HmacSha256Key {
     const last = this.last;
     if (last !== undefined && last.secret === secret && last.date === date && last.region === region && last.service === service) {
       return last.key;
@@ -304,7 +304,7 @@ export class SigV4Verifier {
     return key;
   }
 
-  private cachedSigningKey(secret: string, date: string, region: string, service: string): Buffer {
+  private cachedSigningKey(secret: string, date: string, region: string, service: string): HmacSha256Key {
     // date is 8 digits and region/service hold no '/', so this key is unambiguous
     const cacheKey = date + '/' + region + '/' + service + '/' + secret;
     const hit = this.keys.get(cacheKey);
@@ -315,7 +315,7 @@ export class SigV4Verifier {
     const kDate = createHmac('sha256', 'AWS4' + secret).update(date).digest();
     const kRegion = createHmac('sha256', kDate).update(region).digest();
     const kService = createHmac('sha256', kRegion).update(service).digest();
-    const kSigning = createHmac('sha256', kService).update(TERMINATOR).digest();
+    const kSigning = new HmacSha256Key(createHmac('sha256', kService).update(TERMINATOR).digest());
     if (this.cacheSize > 0) {
       this.keys.set(cacheKey, kSigning);
       this.keys.trimTo(this.cacheSize);

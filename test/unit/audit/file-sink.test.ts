@@ -36,6 +36,7 @@ class Instrumented implements FileOps {
   }
 
   open = nodeFileOps.open;
+  createDurable = (path: string, mode: number) => nodeFileOps.open(path, 'wx', mode);
   close = nodeFileOps.close;
   mkdirp = nodeFileOps.mkdirp;
   syncDir = nodeFileOps.syncDir;
@@ -47,6 +48,11 @@ class Instrumented implements FileOps {
       throw this.failWrite;
     }
     return nodeFileOps.write(fd, data, position);
+  }
+  /** A write and a sync, each counted and each able to fail or be held. */
+  async writeDurable(fd: number, data: Buffer, position: number): Promise<void> {
+    await this.write(fd, data, position);
+    await this.datasync(fd);
   }
   async datasync(fd: number): Promise<void> {
     this.syncs++;
