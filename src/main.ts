@@ -12,6 +12,7 @@ import type { Stores } from './ports/stores.js';
 import { loadLocalRootKey, type LocalRootKey } from './adapters/rootkey/local-root-key.js';
 import { checkRootKey, storeInitialised } from './adapters/rootkey/root-key-check.js';
 import { CredentialLookup } from './adapters/identity/credentials.js';
+import { CachedIdentityStore } from './adapters/store/cached-identity-store.js';
 import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
 import { DevAuthenticator, SigV4Authenticator, type Authenticator } from './adapters/http/authenticator.js';
 import { TrentApp, type Pipeline } from './adapters/http/app.js';
@@ -211,10 +212,12 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   const store: KeyStore = keyRecords;
   const materials = new MaterialCache(store, rootKey);
   changes.subscribe(materials);
+  const identity = new CachedIdentityStore(stores.identity, () => changes.trusted());
+  changes.subscribe(identity);
   const replicationIdentity = await loadReplicationIdentity(stores.settings, rootKey);
   const deps: Deps = {
     store,
-    identity: stores.identity,
+    identity,
     rootKey,
     clock,
     random: cryptoRandom,
