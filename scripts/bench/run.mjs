@@ -4,7 +4,10 @@
 // one table. See docs/benchmarks.md for the method.
 //
 //   npm run bench -- [--seconds 5] [--concurrency 64] [--only Encrypt,Decrypt]
-//                    [--stores sqlite,postgres] [--workers N] [--scale 100000]
+//                    [--stores sqlite,postgres] [--workers N[,M...]] [--scale 100000]
+//
+// --workers takes one count or several (e.g. 1,2): each store is measured with
+// each count, and the table's store column says which.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -187,12 +190,15 @@ async function freshPostgresDatabase() {
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** Starts `trent server` on the named store ('sqlite' or 'postgres') in a fresh data directory. */
-async function startTrent(store) {
+/** Worker counts to measure Trent with: --workers (one or a comma-separated list), else Trent's default (one per core). */
+const workerCounts = opts.workers ? opts.workers.split(',').map((n) => n.trim()) : [undefined];
+
+/** Starts `trent server` on the named store ('sqlite' or 'postgres') in a fresh data directory, with `workers` processes (default: Trent's). */
+async function startTrent(store, workers = workerCounts[0]) {
   const dataDir = mkdtempSync(join(tmpdir(), 'trent-bench-'));
   const database = store === 'postgres' ? await freshPostgresDatabase() : undefined;
   const args = [join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
-  if (opts.workers) args.push('--workers', opts.workers);
+  if (workers !== undefined) args.push('--workers', workers);
   const storeEnv = database ? { TRENT_STORE: database.url } : {};
   const server = await startProcess(args, { ...env, ...storeEnv });
   return {
@@ -205,17 +211,18 @@ async function startTrent(store) {
   };
 }
 
-async function benchTrent(store, ceiling) {
-  const { child, url, close } = await startTrent(store);
+async function benchTrent(store, ceiling, workers) {
+  const { child, url, close } = await startTrent(store, workers);
+  const label = workerCounts.length > 1 ? `${store}, ${workers} worker${workers === '1' ? '' : 's'}` : store;
   try {
     const list = await scenarios(url);
     // Warm-up, not reported: every worker compiles its hot paths and fills its caches before the first row.
     const [, warmBodies, warmOp] = list[0];
     await load(url, `TrentService.${warmOp ?? list[0][0]}`, warmBodies, { seconds: 3 });
     for (const [name, bodies, op, as] of list) {
-      row(name, store, await load(url, `TrentService.${op ?? name}`, bodies, as ? { credentials: as } : {}), ceiling);
+      row(name, label, await load(url, `TrentService.${op ?? name}`, bodies, as ? { credentials: as } : {}), ceiling);
     }
-    rows.push({ memory: rssMiB(child.pid), store });
+    rows.push({ memory: rssMiB(child.pid), store: label });
   } finally {
     await close();
   }
@@ -276,7 +283,7 @@ if (opts.scale) {
   // The ceiling: the best a bare server reached, with one process or as many as Trent runs
   // (--workers, default one per core), best of three runs each. This machine's figures vary
   // between runs; the best is the strictest reference for Trent's rows.
-  const processes = Number(opts.workers ?? cpus().length);
+  const processes = Math.max(...workerCounts.map((w) => Number(w ?? cpus().length)));
   let ceiling = 0;
   for (const n of [...new Set([1, processes])]) {
     let best;
@@ -293,6 +300,6 @@ if (opts.scale) {
     row(`bare Node.js ceiling, ${n} process${n > 1 ? 'es' : ''} (best of 3)`, '-', best);
   }
   for (const r of rows) if (r.rps !== undefined) r.ratio = r.rps / ceiling;
-  for (const store of opts.stores.split(',')) await benchTrent(store, ceiling);
+  for (const store of opts.stores.split(',')) for (const workers of workerCounts) await benchTrent(store, ceiling, workers);
 }
 printTable();
