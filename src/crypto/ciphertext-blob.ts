@@ -14,7 +14,7 @@
  * The header (bytes 0-33) followed by the canonical encryption context is the
  * additional authenticated data, so every header byte is authenticated. Pure.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type KeyObject } from 'node:crypto';
 import { encodeEncryptionContext, type EncryptionContext } from './encryption-context.js';
 import { keyIdFromBytes, keyIdToBytes } from '../domain/key-ids.js';
 
@@ -61,7 +61,8 @@ export function parseHeader(blob: Buffer): BlobHeader | undefined {
 
 export function sealBlob(
   header: BlobHeader,
-  material: Buffer,
+  /** The key material (32 bytes), preferably as a KeyObject: much cheaper per call on Node 24. */
+  material: Buffer | KeyObject,
   iv: Buffer,
   plaintext: Buffer,
   context: EncryptionContext | undefined,
@@ -84,7 +85,7 @@ export function sealBlob(
 }
 
 /** Decrypts a blob whose header was parsed; returns undefined when authentication fails. */
-export function openBlob(blob: Buffer, material: Buffer, context: EncryptionContext | undefined): Buffer | undefined {
+export function openBlob(blob: Buffer, material: Buffer | KeyObject, context: EncryptionContext | undefined): Buffer | undefined {
   const head = blob.subarray(0, HEADER_LENGTH);
   const iv = blob.subarray(HEADER_LENGTH, HEADER_LENGTH + IV_LENGTH);
   const body = blob.subarray(HEADER_LENGTH + IV_LENGTH, blob.length - TAG_LENGTH);

@@ -4,7 +4,7 @@
  * refused with AWS's "Algorithm X is incompatible with key spec Y." Keys are
  * raw bytes.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 import {
   algorithmIncompatibleMessage,
   isMacAlgorithm,
@@ -32,13 +32,13 @@ function checkRequest(spec: KeySpec, algorithm: string, message: Buffer): MacAlg
   return algorithm;
 }
 
-export function generateMac(spec: KeySpec, algorithm: string, key: Buffer, message: Buffer): Buffer {
+export function generateMac(spec: KeySpec, algorithm: string, key: Buffer | KeyObject, message: Buffer): Buffer {
   const alg = checkRequest(spec, algorithm, message);
   return createHmac(HASH[alg], key).update(message).digest();
 }
 
 /** True if `mac` is the HMAC of `message`; compared in constant time. */
-export function verifyMac(spec: KeySpec, algorithm: string, key: Buffer, message: Buffer, mac: Buffer): boolean {
+export function verifyMac(spec: KeySpec, algorithm: string, key: Buffer | KeyObject, message: Buffer, mac: Buffer): boolean {
   const expected = generateMac(spec, algorithm, key, message);
   return mac.length === expected.length && timingSafeEqual(mac, expected);
 }

@@ -12,6 +12,7 @@ import { authorizeKeyAction } from '../authorization/authorize.js';
 import type { KmsRequestFacts } from '../authorization/condition-keys.js';
 import type { Deps, RequestContext } from '../context.js';
 import { resolveKey, type ResolvedKey } from '../key-resolver.js';
+import type { UnwrappedMaterial } from '../material-cache.js';
 
 /**
  * The key a cryptographic operation names (key id, key ARN, alias name or
@@ -69,7 +70,7 @@ export function withKeySpecErrors<T>(fn: () => T): T {
 }
 
 /** The plaintext material of the key's current version (PKCS#8 DER for asymmetric keys, raw bytes for HMAC). */
-export async function currentMaterial(key: KeyRecord, deps: Deps): Promise<{ material: Buffer; materialId: string }> {
+export async function currentMaterial(key: KeyRecord, deps: Deps): Promise<UnwrappedMaterial> {
   const m = await deps.materials.get(key.accountId, key.region, key.keyId, key.currentMaterialVersion);
   if (!m) throw err.internal();
   return m;

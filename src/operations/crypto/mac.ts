@@ -15,7 +15,7 @@ async function macRequest(input: Input, operation: 'GenerateMac' | 'VerifyMac', 
   const { key, arn } = await keyForUse(input.KeyId, operation, ctx, deps, { macAlgorithm: algorithm });
   requireKeyUsage(key, arn, 'GENERATE_VERIFY_MAC', operation);
   const spec = specOf(key);
-  const { material } = await currentMaterial(key, deps);
+  const material = (await currentMaterial(key, deps)).secretKey;
   const message = decodeBlob(input.Message);
   // Computing the MAC checks the algorithm against the key spec (InvalidKeyUsageException).
   const mac = withKeySpecErrors(() => generateMac(spec, algorithm, material, message));

@@ -102,7 +102,7 @@ export async function encryptWith(
   if (!m) throw err.internal();
   const blob = sealBlob(
     { accountId: key.accountId, keyId: key.keyId, materialVersion: version },
-    m.material,
+    m.secretKey,
     deps.random.bytes(12),
     plaintext,
     context,
@@ -219,7 +219,7 @@ export async function decryptBlob(req: DecryptRequest, ctx: RequestContext, deps
   req.beforeDecrypt?.();
   const m = await deps.materials.get(key.accountId, key.region, key.keyId, header.materialVersion);
   if (!m) throw err.invalidCiphertext();
-  const plaintext = openBlob(req.blob, m.material, req.context);
+  const plaintext = openBlob(req.blob, m.secretKey, req.context);
   if (!plaintext) throw err.invalidCiphertext();
   noteMaterial(ctx, 'decrypt', m.materialId);
   return { key, arn, plaintext, algorithm: SYMMETRIC_DEFAULT, materialId: m.materialId };
