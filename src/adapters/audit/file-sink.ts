@@ -9,10 +9,10 @@
  * fdatasync where the platform lacks O_DSYNC). Records that arrive while a
  * write is under way, or within the same tick, are written together with one
  * durable write (group commit), so a thousand concurrent requests cost a
- * handful of syncs, not a thousand. A write or sync that fails rejects every record of its
- * batch (the caller fails the request: fail closed); the file is cut back to
- * its last synced length, and if even that fails the sink refuses all further
- * records until restarted.
+ * handful of syncs, not a thousand. A write that fails rejects every record
+ * of its batch (the caller fails the request: fail closed); the file is cut
+ * back to its last synced length, and if even that fails the sink refuses
+ * all further records until restarted.
  *
  * Crash safety: HEAD.json names the file being written. At start-up a file
  * left open by a crash is sealed with a digest (a torn, never-acknowledged
