@@ -19,7 +19,7 @@
 import { KmsError, err } from '../../domain/errors.js';
 import { newAuditNotes, type Deps, type RequestContext } from '../../operations/context.js';
 import { dispatchKms, isKnownOperation } from '../../operations/dispatch.js';
-import type { AuditService, TlsDetails } from '../../audit/event.js';
+import type { AuditService } from '../../audit/event.js';
 import type { Authenticated, Authenticator } from './authenticator.js';
 import { errorResponse, jsonResponse, operationFromTarget, parseJsonBody, type HttpResponse } from './json-protocol.js';
 import type { Logger } from '../logger.js';
@@ -28,7 +28,7 @@ import type { QueryEndpoint } from '../query/endpoint.js';
 import { CLOUDTRAIL_OPERATIONS, CLOUDTRAIL_TARGET_PREFIX, type CloudTrailService } from './cloudtrail.js';
 import type { Metrics, Outcome } from './metrics.js';
 import { isObservabilityRequest, type Observability } from './observability.js';
-import { auditRequestOf, type RequestAuditor } from './request-audit.js';
+import { auditRequestOf, outcomeFactsOf, requestFactsOf, userAgentOf, type RequestAuditor } from './request-audit.js';
 
 export interface AppRequest {
   method: string;
@@ -214,18 +214,9 @@ export class TrentApp {
       auditRequestOf({
         service: target.service as AuditService,
         operation: target.operation,
-        caller: who.caller,
-        region: who.region,
-        requestId: req.requestId,
-        sourceIp: req.sourceIp,
-        userAgent: ctx.userAgent,
-        time: this.deps.clock.now(),
-        credential: who.credential,
-        ...(who.issuedAt !== undefined ? { issuedAt: who.issuedAt } : {}),
-        ...tlsOf(req),
+        ...requestFactsOf(req, who, this.deps.clock.now()),
         input,
-        ...(output !== undefined ? { output } : {}),
-        ...(error ? { error: { code: error.code, message: error.message } } : {}),
+        ...outcomeFactsOf(output, error),
         notes: ctx.audit,
       }),
     );
@@ -263,7 +254,7 @@ export class TrentApp {
       requestId: req.requestId,
       sourceIp: req.sourceIp,
       secureTransport: req.secureTransport,
-      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : '',
+      userAgent: userAgentOf(req),
       ...(this.pipeline.auditor.enabled ? { audit: newAuditNotes() } : {}),
     };
   }
@@ -272,13 +263,6 @@ export class TrentApp {
 /** The internal error of a JSON-protocol service, without details. */
 function internalError(service: 'kms' | 'cloudtrail'): KmsError {
   return service === 'kms' ? err.internal() : new KmsError('InternalFailure', 'An internal error occurred.', 500);
-}
-
-/** The audit event's tlsDetails, for requests over TLS. */
-export function tlsOf(req: AppRequest): { tls?: TlsDetails } {
-  if (!req.tls) return {};
-  const host = req.headers.host;
-  return { tls: { tlsVersion: req.tls.version, cipherSuite: req.tls.cipher, clientProvidedHostHeader: typeof host === 'string' ? host : '' } };
 }
 
 function outcomeOf(trace: RequestTrace, status: number): Outcome {

@@ -25,6 +25,8 @@ import type { AuditRequest, AuditService, JsonObject, TlsDetails } from '../../a
 import type { AuditNotes, Caller } from '../../operations/context.js';
 import type { AuditSink } from '../../ports/audit-sink.js';
 import type { Logger } from '../logger.js';
+import type { AppRequest } from './app.js';
+import type { Authenticated } from './authenticator.js';
 import type { Metrics } from './metrics.js';
 
 /** A sink that can say, cheaply, whether it can take events at all (FileAuditSink, the test sinks). */
@@ -169,5 +171,45 @@ export function auditRequestOf(f: AuditFacts): AuditRequest {
     credential: f.credential,
     ...(f.issuedAt !== undefined ? { sessionIssuedAt: f.issuedAt } : {}),
     ...(f.tls ? { tls: f.tls } : {}),
+  };
+}
+
+/** The User-Agent a request sent ('' when none), as its context and event record it. */
+export function userAgentOf(req: AppRequest): string {
+  const agent = req.headers['user-agent'];
+  return typeof agent === 'string' ? agent : '';
+}
+
+/** The audit event's tlsDetails, for requests over TLS. */
+export function tlsOf(req: AppRequest): { tls?: TlsDetails } {
+  if (!req.tls) return {};
+  const host = req.headers.host;
+  return { tls: { tlsVersion: req.tls.version, cipherSuite: req.tls.cipher, clientProvidedHostHeader: typeof host === 'string' ? host : '' } };
+}
+
+/** What every event of an authenticated request records of it, whatever the protocol: who sent it, from where, when and how. */
+export function requestFactsOf(
+  req: AppRequest,
+  who: Authenticated,
+  time: number,
+): Pick<AuditFacts, 'caller' | 'region' | 'requestId' | 'sourceIp' | 'userAgent' | 'time' | 'credential' | 'issuedAt' | 'tls'> {
+  return {
+    caller: who.caller,
+    region: who.region,
+    requestId: req.requestId,
+    sourceIp: req.sourceIp,
+    userAgent: userAgentOf(req),
+    time,
+    credential: who.credential,
+    ...(who.issuedAt !== undefined ? { issuedAt: who.issuedAt } : {}),
+    ...tlsOf(req),
+  };
+}
+
+/** The result half of an event: the output of a request that succeeded, or the error of one that did not. */
+export function outcomeFactsOf(output: object | undefined, error: { code: string; message: string } | undefined): Pick<AuditFacts, 'output' | 'error'> {
+  return {
+    ...(output !== undefined ? { output } : {}),
+    ...(error ? { error: { code: error.code, message: error.message } } : {}),
   };
 }

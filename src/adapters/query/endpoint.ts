@@ -12,8 +12,8 @@ import { iamErr } from '../../domain/iam/errors.js';
 import type { Authenticated, Authenticator } from '../http/authenticator.js';
 import type { HttpResponse } from '../http/json-protocol.js';
 import { parseAuthorization } from '../http/sigv4.js';
-import { tlsOf, type AppRequest, type Pipeline, type RequestTrace } from '../http/app.js';
-import { auditRequestOf } from '../http/request-audit.js';
+import type { AppRequest, Pipeline, RequestTrace } from '../http/app.js';
+import { auditRequestOf, outcomeFactsOf, requestFactsOf, userAgentOf } from '../http/request-audit.js';
 import type { QueryContext, QueryDeps, QueryHandler, QueryInput } from './context.js';
 import { decodeInput } from './decode.js';
 import { parseForm } from './form.js';
@@ -84,7 +84,7 @@ export class QueryEndpoint {
       requestId: req.requestId,
       sourceIp: req.sourceIp,
       secureTransport: req.secureTransport,
-      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : '',
+      userAgent: userAgentOf(req),
       credential: who.credential,
       ...(who.issuedAt !== undefined ? { issuedAt: who.issuedAt } : {}),
     };
@@ -115,18 +115,9 @@ export class QueryEndpoint {
       auditRequestOf({
         service: service.name,
         operation: eventNameOf(action),
-        caller: who.caller,
-        region: who.region,
-        requestId: req.requestId,
-        sourceIp: req.sourceIp,
-        userAgent: ctx.userAgent,
-        time: this.deps.clock.now(),
-        credential: who.credential,
-        ...(who.issuedAt !== undefined ? { issuedAt: who.issuedAt } : {}),
-        ...tlsOf(req),
+        ...requestFactsOf(req, who, this.deps.clock.now()),
         input,
-        ...(result !== undefined ? { output: result } : {}),
-        ...(failure ? { error: { code: failure.code, message: failure.message } } : {}),
+        ...outcomeFactsOf(result, failure),
         ...resourcesOf(service.name, action, input),
       }),
     );
