@@ -13,6 +13,7 @@
  * Time comes from the injected clock (milliseconds); it should be real time,
  * not the lifecycle clock tests move by days.
  */
+import { RecencyMap } from '../domain/recency-map.js';
 import type { Clock } from '../ports/clock.js';
 import { quotaClassOf, quotaOf, type QuotaPolicy } from '../domain/request-quotas.js';
 
@@ -27,7 +28,8 @@ interface Bucket {
 export const DEFAULT_MAX_BUCKETS = 100_000;
 
 export class RequestLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  /** Least recently used first: eviction under pressure takes from the front. */
+  private readonly buckets = new RecencyMap<string, Bucket>();
   /** Throttled requests by quota class (classes are a fixed, small set). */
   readonly throttled = new Map<string, number>();
 
@@ -55,9 +57,7 @@ export class RequestLimiter {
       this.buckets.set(key, b);
     } else {
       refill(b, now);
-      // Most recently used last: eviction under pressure takes from the front.
-      this.buckets.delete(key);
-      this.buckets.set(key, b);
+      this.buckets.touch(key, b);
     }
     if (b.tokens >= 1) {
       b.tokens -= 1;
