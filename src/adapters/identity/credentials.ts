@@ -7,7 +7,7 @@
  * `forget` / `forgetPrincipal` so the change takes effect on the next
  * request, and the change feed carries it to every other process.
  */
-import { RecencyMap } from '../../domain/recency-map.js';
+import { ReadThroughCache } from '../../domain/read-through-cache.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionRecord } from '../../domain/iam/model.js';
 import { formatUniqueId } from '../../domain/iam/names.js';
@@ -62,35 +62,20 @@ export function sessionTokenMatches(session: SessionRecord, token: string): bool
  * read. A lookup that raced with an invalidation is not cached.
  */
 export class CredentialLookup {
-  private readonly cache = new RecencyMap<string, ActiveCredential>();
-  /** Bumped by every invalidation, so a lookup that straddles one is not cached. */
-  private epoch = 0;
+  private readonly cache: ReadThroughCache<string, ActiveCredential>;
 
   constructor(
     private readonly store: IdentityStore,
     private readonly rootKey: RootKeyProvider,
-    private readonly capacity = 10_000,
-    private readonly trusted: () => boolean = () => true,
-  ) {}
+    capacity = 10_000,
+    trusted: () => boolean = () => true,
+  ) {
+    this.cache = new ReadThroughCache(capacity, trusted);
+  }
 
   /** The active long-term key or the (possibly expired) session with this id. */
-  async find(accessKeyId: string): Promise<ActiveCredential | undefined> {
-    const trusted = this.trusted();
-    if (trusted) {
-      const hit = this.cache.get(accessKeyId);
-      if (hit) {
-        this.cache.touch(accessKeyId, hit);
-        return hit;
-      }
-    }
-    const epoch = this.epoch;
-    const entry = (await this.findLongTerm(accessKeyId)) ?? (await this.findSession(accessKeyId));
-    if (!entry) return undefined;
-    if (trusted && epoch === this.epoch) {
-      this.cache.set(accessKeyId, entry);
-      this.cache.trimTo(this.capacity);
-    }
-    return entry;
+  find(accessKeyId: string): Promise<ActiveCredential | undefined> {
+    return this.cache.read(accessKeyId, async () => (await this.findLongTerm(accessKeyId)) ?? (await this.findSession(accessKeyId)));
   }
 
   /** Entries held now (for tests and metrics). */
@@ -115,22 +100,16 @@ export class CredentialLookup {
 
   /** Drops one access key (long-term or session) from the cache. */
   forget(accessKeyId: string): void {
-    this.epoch++;
-    this.cache.delete(accessKeyId);
+    this.cache.drop(accessKeyId);
   }
 
   /** Drops every cached credential of a user or role (by unique id): its keys and sessions. */
   forgetPrincipal(principalId: string): void {
-    this.epoch++;
-    for (const [id, entry] of this.cache) {
-      const owner = entry.kind === 'session' ? entry.session.principalId : entry.record.userId;
-      if (owner === principalId) this.cache.delete(id);
-    }
+    this.cache.dropWhere((_, entry) => (entry.kind === 'session' ? entry.session.principalId : entry.record.userId) === principalId);
   }
 
   /** Drops everything. */
   forgetAll(): void {
-    this.epoch++;
     this.cache.clear();
   }
 

@@ -15,7 +15,7 @@
  *
  * Bounded: at most `capacity` holders (10 000), least recently used out.
  */
-import { RecencyMap } from '../../domain/recency-map.js';
+import { ReadThroughCache } from '../../domain/read-through-cache.js';
 import type { IamRole, IamUser, InlinePolicy, ManagedPolicy, PolicyVersion, SessionRecord } from '../../domain/iam/model.js';
 import type { Change } from '../../ports/change-log.js';
 import type {
@@ -35,15 +35,15 @@ export const IDENTITY_POLICY_CACHE_SIZE = 10_000;
 
 export class CachedIdentityStore implements IdentityStore {
   /** Documents by 'account/holderId' (the change feed's subject), frozen. */
-  private readonly documents = new RecencyMap<string, readonly string[]>();
-  /** Incremented by every drop: a read that saw it change keeps nothing. */
-  private epoch = 0;
+  private readonly documents: ReadThroughCache<string, readonly string[]>;
 
   constructor(
     private readonly store: IdentityStore,
-    private readonly trusted: () => boolean,
-    private readonly capacity = IDENTITY_POLICY_CACHE_SIZE,
-  ) {}
+    trusted: () => boolean,
+    capacity = IDENTITY_POLICY_CACHE_SIZE,
+  ) {
+    this.documents = new ReadThroughCache(capacity, trusted);
+  }
 
   /** Holders whose documents are held now. */
   get size(): number {
@@ -51,37 +51,26 @@ export class CachedIdentityStore implements IdentityStore {
   }
 
   async policyDocumentsOf(accountId: string, holderId: string): Promise<string[]> {
-    const subject = `${accountId}/${holderId}`;
-    if (this.trusted()) {
-      const hit = this.documents.get(subject);
-      if (hit) {
-        this.documents.touch(subject, hit);
-        return hit.slice();
-      }
-    }
-    const epoch = this.epoch;
-    const docs = await this.store.policyDocumentsOf(accountId, holderId);
-    if (epoch === this.epoch && this.trusted()) {
-      this.documents.set(subject, Object.freeze(docs.slice()));
-      this.documents.trimTo(this.capacity);
-    }
-    return docs;
+    const docs = await this.documents.read(
+      `${accountId}/${holderId}`,
+      () => this.store.policyDocumentsOf(accountId, holderId),
+      (loaded) => Object.freeze(loaded.slice()),
+    );
+    return docs ? docs.slice() : [];
   }
 
   /** Change feed: a holder's documents, or (subject 'account/*') every holder's of the account, are read from the store next time. */
   changed(change: Change): void {
     if (change.scope !== 'identity-policy') return;
-    this.epoch++;
     if (!change.subject.endsWith('/*')) {
-      this.documents.delete(change.subject);
+      this.documents.drop(change.subject);
       return;
     }
     const prefix = change.subject.slice(0, -1);
-    for (const [subject] of this.documents) if (subject.startsWith(prefix)) this.documents.delete(subject);
+    this.documents.dropWhere((subject) => subject.startsWith(prefix));
   }
 
   reset(): void {
-    this.epoch++;
     this.documents.clear();
   }
 

@@ -3,7 +3,7 @@
  * path (resolve the key, check its state and policy) does not read the store
  * for every call. Everything else passes through.
  *
- * Freshness: a record is served from memory only while `trusted()` holds
+ * Freshness (ReadThroughCache): a record is served from memory only while `trusted()` holds
  * (the change feed was read recently; see change-follower.ts). Writes made
  * through this process drop the record at once; writes made anywhere else
  * arrive on the change feed (`changed`) within its bound. A read that raced
@@ -12,7 +12,7 @@
  *
  * Bounded: at most `capacity` records (10 000), least recently used out.
  */
-import { RecencyMap } from '../../domain/recency-map.js';
+import { ReadThroughCache } from '../../domain/read-through-cache.js';
 import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../../domain/key-model.js';
 import type { GrantRecord } from '../../domain/grants.js';
 import type { Change } from '../../ports/change-log.js';
@@ -34,56 +34,36 @@ function deepFreeze<T>(value: T): T {
 }
 
 export class CachedKeyStore implements KeyStore {
-  private readonly records = new RecencyMap<string, KeyRecord>();
-  /** Incremented by every drop: a read that saw it change keeps nothing. */
-  private epoch = 0;
+  private readonly records: ReadThroughCache<string, KeyRecord>;
 
   constructor(
     private readonly store: KeyStore,
-    private readonly trusted: () => boolean,
-    private readonly capacity = KEY_RECORD_CACHE_SIZE,
-  ) {}
+    trusted: () => boolean,
+    capacity = KEY_RECORD_CACHE_SIZE,
+  ) {
+    this.records = new ReadThroughCache(capacity, trusted);
+  }
 
   /** Records held now. */
   get size(): number {
     return this.records.size;
   }
 
-  async getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined> {
-    const subject = subjectOf(accountId, region, keyId);
-    if (this.trusted()) {
-      const hit = this.records.get(subject);
-      if (hit) {
-        this.records.touch(subject, hit);
-        return hit;
-      }
-    }
-    const epoch = this.epoch;
-    const record = await this.store.getKey(accountId, region, keyId);
-    if (record && epoch === this.epoch && this.trusted()) {
-      this.records.set(subject, deepFreeze(record));
-      this.records.trimTo(this.capacity);
-    }
-    return record;
+  getKey(accountId: string, region: string, keyId: string): Promise<KeyRecord | undefined> {
+    return this.records.read(subjectOf(accountId, region, keyId), () => this.store.getKey(accountId, region, keyId), deepFreeze);
   }
 
   /** Change feed: a changed key is read from the store next time. */
   changed(change: Change): void {
-    if (change.scope === 'key') this.drop(change.subject);
+    if (change.scope === 'key') this.records.drop(change.subject);
   }
 
   reset(): void {
-    this.epoch++;
     this.records.clear();
   }
 
-  private drop(subject: string): void {
-    this.epoch++;
-    this.records.delete(subject);
-  }
-
   private dropKey(key: { accountId: string; region: string; keyId: string }): void {
-    this.drop(subjectOf(key.accountId, key.region, key.keyId));
+    this.records.drop(subjectOf(key.accountId, key.region, key.keyId));
   }
 
   /** Runs a write, dropping `keys`' records before and after it (a read in flight meanwhile keeps nothing). */
