@@ -3,7 +3,8 @@
  * shared by the key-record, credential and identity-policy caches.
  *
  * - An entry is served only while `trusted()` holds (the change feed was read
- *   recently); otherwise every read loads.
+ *   recently); otherwise every read loads, and a load is kept only if the
+ *   cache was trusted both when it started and when it finished.
  * - Every drop advances an epoch, and a load that saw the epoch move keeps
  *   nothing: a read racing with an invalidation cannot put stale data back.
  * - At most `capacity` entries, least recently used out.
@@ -32,7 +33,8 @@ export class ReadThroughCache<K, V> {
    * returned (for example, frozen).
    */
   async read(key: K, load: () => Promise<V | undefined>, keep: (loaded: V) => V = (v) => v): Promise<V | undefined> {
-    if (this.trusted()) {
+    const trustedAtStart = this.trusted();
+    if (trustedAtStart) {
       const hit = this.entries.get(key);
       if (hit !== undefined) {
         this.entries.touch(key, hit);
@@ -43,7 +45,7 @@ export class ReadThroughCache<K, V> {
     const loaded = await load();
     if (loaded === undefined) return undefined;
     const value = keep(loaded);
-    if (epoch === this.epoch && this.trusted()) {
+    if (trustedAtStart && epoch === this.epoch && this.trusted()) {
       this.entries.set(key, value);
       this.entries.trimTo(this.capacity);
     }

@@ -59,6 +59,16 @@ describe('ReadThroughCache', () => {
     assert.equal(await cache.read('a', async () => 2), 2);
   });
 
+  it('does not keep a load that started while the cache was untrusted', async () => {
+    let trusted = false;
+    const cache = new ReadThroughCache<string, number>(10, () => trusted);
+    await cache.read('a', async () => {
+      trusted = true;
+      return 1;
+    });
+    assert.equal(cache.size, 0);
+  });
+
   it('does not keep a load that finished while the cache was untrusted', async () => {
     let trusted = true;
     const cache = new ReadThroughCache<string, number>(10, () => trusted);

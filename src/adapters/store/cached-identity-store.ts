@@ -54,7 +54,7 @@ export class CachedIdentityStore implements IdentityStore {
     const docs = await this.documents.read(
       `${accountId}/${holderId}`,
       () => this.store.policyDocumentsOf(accountId, holderId),
-      (loaded) => Object.freeze(loaded.slice()),
+      Object.freeze,
     );
     return docs ? docs.slice() : [];
   }
