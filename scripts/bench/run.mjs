@@ -99,13 +99,13 @@ function load(url, target, bodies, extra = {}) {
   });
 }
 
-/** The best of ROUNDS runs of `run` (by requests per second), with that run's latencies. */
+/** Whichever of two runs served more requests per second (`a` may be absent). */
+const faster = (a, b) => (!a || b.rps > a.rps ? b : a);
+
+/** The best of ROUNDS runs of `run`, with that run's latencies. */
 async function bestOf(run) {
   let best;
-  for (let round = 0; round < ROUNDS; round++) {
-    const r = await run();
-    if (!best || r.rps > best.rps) best = r;
-  }
+  for (let round = 0; round < ROUNDS; round++) best = faster(best, await run());
   return best;
 }
 
@@ -117,10 +117,8 @@ async function paired(run, reference) {
   let best;
   let ceiling;
   for (let round = 0; round < ROUNDS; round++) {
-    const c = await reference();
-    if (!ceiling || c.rps > ceiling.rps) ceiling = c;
-    const r = await run();
-    if (!best || r.rps > best.rps) best = r;
+    ceiling = faster(ceiling, await reference());
+    best = faster(best, await run());
   }
   return { ...best, ceiling: ceiling.rps };
 }
