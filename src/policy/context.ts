@@ -14,19 +14,25 @@ export interface ContextLookup {
  * callers evaluating several policies for one request should build it once and
  * use the `...WithLookup` evaluation functions.
  */
-export function contextLookup(context: RequestContext | undefined, principal?: RequestPrincipal): ContextLookup {
-  return build(context ?? {}, principal);
+export function contextLookup(
+  context: RequestContext | undefined,
+  principal?: RequestPrincipal,
+  /** Keys that apply when neither the context nor the principal gives them a value. */
+  defaults?: RequestContext,
+): ContextLookup {
+  const map = new Map<string, ContextValue>();
+  if (defaults) setAll(map, defaults);
+  if (principal) setAll(map, principalContextKeys(principal));
+  if (context) setAll(map, context);
+  return { get: (key) => map.get(key) };
 }
 
-function build(ctx: RequestContext, principal: RequestPrincipal | undefined): ContextLookup {
-  const map = new Map<string, ContextValue>();
-  if (principal) {
-    for (const [k, v] of Object.entries(principalContextKeys(principal))) map.set(k.toLowerCase(), v);
-  }
-  for (const [k, v] of Object.entries(ctx)) {
+/** Adds every defined entry of `values` under its lower-cased name (a later value replaces an earlier one). */
+function setAll(map: Map<string, ContextValue>, values: RequestContext): void {
+  for (const k in values) {
+    const v = values[k];
     if (v !== undefined) map.set(k.toLowerCase(), v);
   }
-  return { get: (key) => map.get(key) };
 }
 
 /**

@@ -30,6 +30,17 @@ describe('global condition keys derived from the principal', () => {
     assert.equal(l.get('kms:missing'), undefined);
   });
 
+  it('defaults apply only where neither the principal nor the context gives a value', () => {
+    const l = contextLookup({ 'kms:CallerAccount': undefined, 'aws:ResourceAccount': '444455556666' }, user(), {
+      'kms:CallerAccount': ACCOUNT,
+      'aws:ResourceAccount': '999999999999',
+      'aws:PrincipalType': 'default',
+    });
+    assert.equal(l.get('kms:calleraccount'), ACCOUNT, 'an undefined context value leaves the default');
+    assert.equal(l.get('aws:resourceaccount'), '444455556666', 'a context value replaces the default');
+    assert.equal(l.get('aws:principaltype'), 'User', 'a derived key replaces the default');
+  });
+
   it('conditions see the derived keys', () => {
     assert.equal(holds({ ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/Admin` } }, {}, { principal: session() }), true);
     assert.equal(holds({ StringEquals: { 'aws:PrincipalType': 'User' } }, {}, { principal: session() }), false);
