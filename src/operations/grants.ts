@@ -10,7 +10,7 @@ import {
   type GrantConstraints,
   type GrantRecord,
 } from '../domain/grants.js';
-import type { Deps, Handler, RequestContext } from './context.js';
+import type { Handler, RequestContext } from './context.js';
 import { authorizeKeyAction } from './authorization/authorize.js';
 import { resolveKey } from './key-resolver.js';
 import { toEpochSeconds } from './key-metadata.js';

@@ -21,7 +21,6 @@
  * newest digest, noted in the next digest.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditEvent } from '../../audit/event.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
@@ -30,11 +29,9 @@ import type { RootKeyProvider } from '../../ports/root-key.js';
 import {
   DIGEST_FORMAT,
   HASH_ALGORITHM,
-  HEAD_FORMAT,
   digestSigningString,
   headSigningString,
   isoTime,
-  parseDigest,
   serializeDigest,
   serializeHead,
   sha256Hex,
@@ -57,7 +54,8 @@ import {
 } from './layout.js';
 import { SinkCounters, errorText, type AuditSinkStats } from './sink-stats.js';
 import { SigningKey, type SignatureAlgorithm } from './signing-key.js';
-import { listFiles, parseSignedHead, sealLogFile } from './trail-files.js';
+import { listFiles } from './trail-files.js';
+import { adoptNewerDigests, initialHead, readHead, rebuildHead, recoverOpenLog, type TrailAccess } from './trail-recovery.js';
 
 export type { AuditSinkStats } from './sink-stats.js';
 
@@ -491,8 +489,9 @@ export class FileAuditSink implements AuditSink {
     await this.ops.mkdirp(resolveIn(this.trailDir, DIGESTS_DIR));
     if (shareSigningKeyOf !== undefined) await SigningKey.shareInto(this.trailDir, shareSigningKeyOf, this.ops);
     this.key = await SigningKey.loadOrCreate(this.trailDir, this.rootKey, this.ops, algorithm, now);
+    const trail: TrailAccess = { trailDir: this.trailDir, ops: this.ops, key: this.key };
 
-    const loaded = await this.readHead();
+    const loaded = await readHead(trail);
     if (loaded.head) {
       this.head = loaded.head;
     } else {
@@ -500,24 +499,28 @@ export class FileAuditSink implements AuditSink {
       const logs = await listFiles(this.trailDir, LOGS_DIR, logSeqOf);
       if (digests.length === 0 && logs.length === 0) {
         this.report.createdTrail = true;
-        this.head = {
-          format: HEAD_FORMAT,
-          createdAt: isoTime(now),
-          updatedAt: isoTime(now),
-          logSeq: 0,
-          digestSeq: 0,
-          lastDigest: null,
-          openLog: null,
-          fingerprint: this.key.fingerprint,
-        };
-        this.headDirty = true;
+        this.head = initialHead(now, this.key);
       } else {
-        await this.rebuildHead(loaded.problem ?? 'HEAD.json is missing', digests, logs, now);
+        const problem = loaded.problem ?? 'HEAD.json is missing';
+        const rebuilt = await rebuildHead(trail, digests, logs, now);
+        this.head = rebuilt.head;
+        this.note({ reason: `${problem}; rebuilt from the newest valid digest` });
+        this.warn('audit trail HEAD rebuilt', { problem, lastDigest: rebuilt.head.lastDigest?.file ?? null });
+        for (const l of rebuilt.sealed) this.note({ reason: 'log file not sealed by any digest', file: l.file, truncatedBytes: l.truncatedBytes });
+        if (rebuilt.sealed.length > 0) {
+          await this.writeDigest(now, rebuilt.sealed.map((l) => l.entry));
+          await this.settleMetadata();
+        }
       }
+      this.headDirty = true;
     }
 
-    await this.adoptNewerDigests();
-    await this.recoverOpenLogs(now);
+    const adopted = await adoptNewerDigests(trail, this.head);
+    if (adopted !== this.head) {
+      this.head = adopted;
+      this.headDirty = true;
+    }
+    await this.recoverOpenLog(trail, now);
     if (this.notes.length > 0) {
       // Seal the repairs into the chain at once, so they are signed even if nothing else happens.
       await this.writeDigest(now, []);
@@ -527,134 +530,21 @@ export class FileAuditSink implements AuditSink {
     this.schedule();
   }
 
-  private async readHead(): Promise<{ head?: Head; problem?: string }> {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(resolveIn(this.trailDir, HEAD_FILE));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw e;
-    }
-    const parsed = parseSignedHead(bytes);
-    if (!parsed) return { problem: 'HEAD.json is unreadable' };
-    if (!this.key.verification.verify(headSigningString(serializeHead(parsed.head)), parsed.signature)) {
-      return { problem: 'HEAD.json has an invalid signature' };
-    }
-    return { head: parsed.head };
-  }
-
-  /** Rebuilds HEAD from the newest digest whose signature holds; the next digest records why. */
-  private async rebuildHead(
-    problem: string,
-    digests: { file: string; seq: number }[],
-    logs: { file: string; seq: number }[],
-    now: number,
-  ): Promise<void> {
-    let lastDigest: Head['lastDigest'] = null;
-    let sealedLogSeq = 0;
-    for (const d of [...digests].sort((a, b) => b.seq - a.seq)) {
-      const bytes = await readFile(resolveIn(this.trailDir, d.file)).catch(() => undefined);
-      const digest = bytes && parseDigest(bytes);
-      const sig = await readFile(resolveIn(this.trailDir, d.file + SIG_SUFFIX), 'utf8').catch(() => undefined);
-      if (!bytes || !digest || !sig || !this.key.verification.verify(digestSigningString(digest, bytes), sig.trim())) continue;
-      lastDigest = { file: d.file, hashValue: sha256Hex(bytes), signature: sig.trim(), endTime: digest.digestEndTime };
-      sealedLogSeq = Math.max(0, ...digest.logFiles.map((f) => logSeqOf(f.file) ?? 0));
-      break;
-    }
-    const unsealed = logs.filter((l) => l.seq > sealedLogSeq).sort((a, b) => a.seq - b.seq);
-    this.head = {
-      format: HEAD_FORMAT,
-      createdAt: isoTime(now),
-      updatedAt: isoTime(now),
-      logSeq: Math.max(0, ...logs.map((l) => l.seq)),
-      digestSeq: Math.max(0, ...digests.map((d) => d.seq)),
-      lastDigest,
-      openLog: null,
-      fingerprint: this.key.fingerprint,
-    };
-    this.note({ reason: `${problem}; rebuilt from the newest valid digest` });
-    this.warn('audit trail HEAD rebuilt', { problem, lastDigest: lastDigest?.file ?? null });
-    // Log files written after the newest digest were open when HEAD went missing: seal them now.
-    if (unsealed.length > 0) {
-      const entries: DigestLogFile[] = [];
-      for (const l of unsealed) {
-        const { entry, truncated } = await sealLogFile(this.trailDir, this.ops, l.file);
-        entries.push(entry);
-        this.note({ reason: 'log file not sealed by any digest', file: l.file, truncatedBytes: truncated });
-      }
-      await this.writeDigest(now, entries);
+  /** Seals the log file HEAD says was open when the previous process stopped. */
+  private async recoverOpenLog(trail: TrailAccess, now: number): Promise<void> {
+    const recovered = await recoverOpenLog(trail, this.head);
+    if (!recovered) return;
+    this.head = recovered.head;
+    this.headDirty = true;
+    if (recovered.missing !== undefined) {
+      this.note({ reason: 'the log file named in HEAD was never created', file: recovered.missing });
+    } else if (recovered.sealed) {
+      const { file, entry, truncatedBytes } = recovered.sealed;
+      this.note({ reason: 'log file left open by an unclean shutdown', file, truncatedBytes });
+      this.warn('audit log file left open by an unclean shutdown sealed', { file, truncatedBytes });
+      await this.writeDigest(now, [entry]);
       await this.settleMetadata();
     }
-    this.headDirty = true;
-  }
-
-  /**
-   * Digests written by a process that crashed before recording them in HEAD.
-   * A digest whose signature holds is adopted if it links to HEAD's newest
-   * digest. One without a (valid) signature is signed only if it is exactly
-   * what the crashed process was writing: the next digest, sealing HEAD's
-   * open log file as it is on disk; anything else is left for `verify` to
-   * report.
-   */
-  private async adoptNewerDigests(): Promise<void> {
-    const digests = (await listFiles(this.trailDir, DIGESTS_DIR, digestSeqOf))
-      .filter((d) => d.seq > this.head.digestSeq)
-      .sort((a, b) => a.seq - b.seq);
-    for (const d of digests) {
-      const bytes = await readFile(resolveIn(this.trailDir, d.file)).catch(() => undefined);
-      const digest = bytes && parseDigest(bytes);
-      const prev = this.head.lastDigest;
-      if (!bytes || !digest || digest.digestFile !== d.file || digest.digestPublicKeyFingerprint !== this.key.fingerprint) return;
-      const linked =
-        digest.previousDigestFile === (prev ? prev.file : null) &&
-        digest.previousDigestHashValue === (prev ? prev.hashValue : null) &&
-        digest.previousDigestSignature === (prev ? prev.signature : null) &&
-        digest.digestStartTime === (prev ? prev.endTime : this.head.createdAt);
-      if (!linked) return;
-      const signingString = digestSigningString(digest, bytes);
-      const sigPath = resolveIn(this.trailDir, d.file + SIG_SUFFIX);
-      let signature = (await readFile(sigPath, 'utf8').catch(() => ''))?.trim();
-      if (!this.key.verification.verify(signingString, signature)) {
-        const open = this.head.openLog?.file;
-        if (d.seq !== this.head.digestSeq + 1 || !digest.logFiles.every((f) => f.file === open)) return;
-        for (const f of digest.logFiles) {
-          const data = await readFile(resolveIn(this.trailDir, f.file)).catch(() => undefined);
-          if (!data || data.length !== f.byteCount || sha256Hex(data) !== f.hashValue) return;
-        }
-        signature = this.key.sign(signingString);
-        await this.ops.writeFileAtomic(sigPath, signature + '\n');
-      }
-      this.head = {
-        ...this.head,
-        digestSeq: d.seq,
-        lastDigest: { file: d.file, hashValue: sha256Hex(bytes), signature, endTime: digest.digestEndTime },
-        openLog: this.head.openLog && digest.logFiles.some((f) => f.file === this.head.openLog!.file) ? null : this.head.openLog,
-      };
-      this.headDirty = true;
-    }
-  }
-
-  /** Seals the log file HEAD says was open when the previous process stopped. */
-  private async recoverOpenLogs(now: number): Promise<void> {
-    const open = this.head.openLog;
-    if (!open) return;
-    const exists = await stat(resolveIn(this.trailDir, open.file)).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      this.note({ reason: 'the log file named in HEAD was never created', file: open.file });
-      this.head = { ...this.head, openLog: null };
-      this.headDirty = true;
-      return;
-    }
-    const { entry, truncated } = await sealLogFile(this.trailDir, this.ops, open.file);
-    this.note({ reason: 'log file left open by an unclean shutdown', file: open.file, truncatedBytes: truncated });
-    this.warn('audit log file left open by an unclean shutdown sealed', { file: open.file, truncatedBytes: truncated });
-    this.head = { ...this.head, openLog: null };
-    this.headDirty = true;
-    await this.writeDigest(now, [entry]);
-    await this.settleMetadata();
   }
 }
 

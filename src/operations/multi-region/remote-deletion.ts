@@ -51,7 +51,7 @@ export async function deliverDeletionNotice(push: PeerPush, deps: Deps): Promise
 }
 
 /** Whether the replica of `keyId` in `region` (served by a peer) still exists, by asking that peer; undefined when it cannot be told. */
-async function replicaExists(accountId: string, keyId: string, region: string, deps: Deps): Promise<boolean | undefined> {
+async function replicaExists(keyId: string, region: string, deps: Deps): Promise<boolean | undefined> {
   const peer = deps.replication?.peers.get(region);
   if (!peer) return undefined;
   try {
@@ -71,7 +71,7 @@ export async function reconcilePeerRegions(accountId: string, keyId: string, dep
   const regions = await deps.store.multiRegionKeys(accountId, keyId);
   const remote = new Set(regions.flatMap((k) => k.peerRegions ?? []));
   const gone: string[] = [];
-  for (const region of remote) if ((await replicaExists(accountId, keyId, region, deps)) === false) gone.push(region);
+  for (const region of remote) if ((await replicaExists(keyId, region, deps)) === false) gone.push(region);
   if (gone.length > 0) {
     for (let attempt = 0; ; attempt++) {
       const current = await deps.store.multiRegionKeys(accountId, keyId);

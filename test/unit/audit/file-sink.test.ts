@@ -24,6 +24,7 @@ class Instrumented implements FileOps {
   failSync: Error | undefined;
   failTruncate: Error | undefined;
   failAtomic: ((path: string) => Error | undefined) | undefined;
+  failCreate: Error | undefined;
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
 
@@ -36,7 +37,7 @@ class Instrumented implements FileOps {
   }
 
   open = nodeFileOps.open;
-  createDurable = (path: string, mode: number) => nodeFileOps.open(path, 'wx', mode);
+  createDurable = (path: string, mode: number) => (this.failCreate ? Promise.reject(this.failCreate) : nodeFileOps.open(path, 'wx', mode));
   close = nodeFileOps.close;
   mkdirp = nodeFileOps.mkdirp;
   syncDir = nodeFileOps.syncDir;
@@ -394,6 +395,49 @@ describe('file audit sink', () => {
     const report = await verifyTrail({ trailDir: trail });
     assert.deepEqual(report.findings, []);
     assert.match(report.recoveries[0].reason, /HEAD\.json is missing/);
+  });
+
+  it('a crash that also lost HEAD: the open log file is sealed when HEAD is rebuilt, its events kept', async () => {
+    const first = await openSink();
+    await first.record(event({ operation: 'Encrypt', requestId: 'sealed-before' }));
+    await first.close();
+    const crashed = await openSink();
+    for (let i = 0; i < 3; i++) await crashed.record(event({ operation: 'Encrypt', requestId: `open-${i}` }));
+    sinks.splice(sinks.indexOf(crashed), 1); // never closed: abandoned as a crash would
+    const openLog = (await logFiles(trail)).slice(-1)[0].file;
+    rmSync(join(trail, 'HEAD.json'));
+
+    const sink = await openSink();
+    assert.deepEqual(
+      sink.report.recoveries.map((r) => r.reason),
+      ['HEAD.json is missing; rebuilt from the newest valid digest', 'log file not sealed by any digest'],
+    );
+    assert.equal(sink.report.recoveries[1].file, openLog);
+    await sink.close();
+    const sealing = (await digests(trail)).find((d) => d.logFiles.some((f) => f.file === openLog));
+    assert.equal(sealing?.logFiles[0].eventCount, 3);
+    const report = await verifyTrail({ trailDir: trail });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.events, 4);
+  });
+
+  it('a crash between naming the new log file in HEAD and creating it is repaired and the repair is sealed', async () => {
+    const crashed = await openSink();
+    ops.failCreate = new Error('killed');
+    await assert.rejects(crashed.record(event({ operation: 'Encrypt' })), AuditUnavailableError);
+    sinks.splice(sinks.indexOf(crashed), 1); // never closed: abandoned as a crash would
+    ops.failCreate = undefined;
+    const named = JSON.parse(readFileSync(join(trail, 'HEAD.json'), 'utf8')).head.openLog.file;
+    assert.equal(existsSync(join(trail, named)), false);
+
+    const sink = await openSink();
+    assert.deepEqual(sink.report.recoveries, [{ reason: 'the log file named in HEAD was never created', file: named }]);
+    await sink.record(event({ operation: 'Decrypt' }));
+    await sink.close();
+    const report = await verifyTrail({ trailDir: trail });
+    assert.deepEqual(report.findings, []);
+    assert.deepEqual(report.recoveries.map((r) => r.reason), ['the log file named in HEAD was never created']);
+    assert.equal(report.events, 1);
   });
 
   it('the signing key is stored wrapped under the root key and its public key is exported', async () => {

@@ -8,7 +8,7 @@ export class SqliteChangeLog implements ChangeLog {
   private readonly q;
 
   /** Migrate after the key and identity stores: the triggers watch their tables. */
-  constructor(private readonly db: SqlDatabase) {
+  constructor(db: SqlDatabase) {
     migrate(db, 'changes', CHANGE_MIGRATIONS);
     this.q = {
       head: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM trent_changes'),
