@@ -7,13 +7,14 @@
 //   - the whole machine's busy time per request (/proc/stat), the load
 //     generator's and the kernel's included;
 //   - voluntary and involuntary context switches of the server's threads;
-//   - write system calls made off the JavaScript threads per request (with
-//     the trail on: its durable writes, one per group commit).
+//   - with the trail on, events per durable write (group commit), from each
+//     process's /metrics.
 // Linux only. Prints one block per run.
 //
 //   node scripts/bench/cpu-per-request.mjs [--server trent|bare] [--workers N] [--op Encrypt]
 //                                          [--seconds 4] [--concurrency 64] [--runs 1] [-- TRENT ARGS...]
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -54,7 +55,7 @@ function processesOf(pid) {
 
 /** Counters summed over every thread of the server's processes. */
 function serverCounters(pid) {
-  const c = { ticks: 0, jsTicks: 0, voluntary: 0, involuntary: 0, offThreadWrites: 0 };
+  const c = { ticks: 0, jsTicks: 0, voluntary: 0, involuntary: 0 };
   for (const p of processesOf(pid)) {
     for (const tid of readdirSync(`/proc/${p}/task`)) {
       const task = `/proc/${p}/task/${tid}`;
@@ -65,7 +66,6 @@ function serverCounters(pid) {
         c.voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)[1]);
         c.involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)[1]);
         if (tid === String(p)) c.jsTicks += ticks;
-        else c.offThreadWrites += Number(/^syscw:\s+(\d+)/m.exec(readFileSync(`${task}/io`, 'utf8'))[1]);
       } catch {
         // a thread that ended between listing and reading
       }
@@ -78,6 +78,32 @@ function serverCounters(pid) {
 function machineTicks() {
   const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1, 9).map(Number);
   return { busy: user + nice + system + irq + softirq + steal, idle: idle + iowait, system };
+}
+
+/** GET /metrics on a new connection (so that each worker process gets asked in turn). */
+function metricsOnce(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${url}/metrics`, { agent: false }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(text));
+      })
+      .on('error', reject);
+  });
+}
+
+/** Audit events and group commits written so far, summed over the server's processes (each answers /metrics for itself). */
+async function auditTotals(url, processes) {
+  const byPid = new Map();
+  for (let i = 0; i < 20 * processes && byPid.size < processes; i++) {
+    const text = await metricsOnce(url);
+    const value = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const pid = /^trent_process_info\{.*pid="(\d+)"/m.exec(text)?.[1];
+    byPid.set(pid, { events: value('trent_audit_events_written_total'), batches: value('trent_audit_batches_total') });
+  }
+  if (byPid.size < processes) return undefined;
+  return [...byPid.values()].reduce((a, b) => ({ events: a.events + b.events, batches: a.batches + b.batches }));
 }
 
 function start() {
@@ -140,6 +166,8 @@ for (let run = 0; run < Number(opts.runs); run++) {
   try {
     const bodies = await bodiesFor(server.url);
     await load(server.url, bodies, 2); // warm-up
+    const processes = opts.server === 'bare' ? 0 : Number(opts.workers);
+    const a0 = processes ? await auditTotals(server.url, processes) : undefined;
     const s0 = serverCounters(server.child.pid);
     const m0 = machineTicks();
     const started = performance.now();
@@ -147,13 +175,15 @@ for (let run = 0; run < Number(opts.runs); run++) {
     const elapsedMs = performance.now() - started;
     const s1 = serverCounters(server.child.pid);
     const m1 = machineTicks();
+    const a1 = processes ? await auditTotals(server.url, processes) : undefined;
     const n = r.requests;
     const busy = m1.busy - m0.busy;
-    const writes = s1.offThreadWrites - s0.offThreadWrites;
+    const commits = a0 && a1 ? a1.batches - a0.batches : NaN;
+    const perCommit = commits > 0 ? ((a1.events - a0.events) / commits).toFixed(1) : '-';
     console.log(`${opts.server}, ${opts.workers} ${opts.workers === '1' ? 'process' : 'processes'}${trentArgs.length ? ` ${trentArgs.join(' ')}` : ''}, ${opts.op}: ${Math.round(r.rps)} req/s, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`);
     console.log(`  server: ${perRequest(s1.ticks - s0.ticks, n)} ms CPU per request (JavaScript threads ${(((s1.jsTicks - s0.jsTicks) * TICK_MS) / elapsedMs).toFixed(2)} of a core, all threads ${(((s1.ticks - s0.ticks) * TICK_MS) / elapsedMs).toFixed(2)})`);
     console.log(`  machine: ${perRequest(busy, n)} ms busy per request (system ${perRequest(m1.system - m0.system, n)}), idle ${Math.round((100 * (m1.idle - m0.idle)) / (busy + m1.idle - m0.idle))}%`);
-    console.log(`  context switches per request: ${((s1.voluntary - s0.voluntary) / n).toFixed(2)} voluntary, ${((s1.involuntary - s0.involuntary) / n).toFixed(2)} involuntary; requests per off-thread write: ${writes ? (n / writes).toFixed(1) : '-'}`);
+    console.log(`  context switches per request: ${((s1.voluntary - s0.voluntary) / n).toFixed(2)} voluntary, ${((s1.involuntary - s0.involuntary) / n).toFixed(2)} involuntary; audit events per durable write: ${perCommit}`);
   } finally {
     server.child.removeAllListeners('exit');
     server.child.kill('SIGTERM');

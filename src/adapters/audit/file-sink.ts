@@ -14,11 +14,22 @@
  * back to its last synced length, and if even that fails the sink refuses
  * all further records until restarted.
  *
+ * Space written ahead: the file being written is extended with zeros a
+ * stretch at a time (`preallocateBytes`, in the same durable write as the
+ * events that need it), so most group commits overwrite blocks the file
+ * already has. Such a write changes no file-system metadata, and on ext4 it
+ * costs one flush instead of a journal commit and a flush: about half the
+ * time and CPU of an append. Events never contain a zero byte (JSON escapes
+ * it), so the events of an open file end at its first zero byte (readers:
+ * log-lines.ts, trail-files.ts). Sealing cuts the zeros off before the
+ * digest is written, so a sealed file is exactly its events.
+ *
  * Crash safety: HEAD.json names the file being written. At start-up a file
  * left open by a crash is sealed with a digest (a torn, never-acknowledged
  * last line is cut off and the digest says so), digests written just before
  * a crash are adopted, and a missing or forged HEAD is rebuilt from the
- * newest digest, noted in the next digest.
+ * newest digest, noted in the next digest. The zeros a crashed file was
+ * extended with are cut off too (not reported as torn: no event was there).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -60,6 +71,7 @@ import { adoptNewerDigests, initialHead, readHead, rebuildHead, recoverOpenLog, 
 export type { AuditSinkStats } from './sink-stats.js';
 
 export const DEFAULT_ROTATION_MS = 60 * 60 * 1000;
+export const DEFAULT_PREALLOCATE_BYTES = 1024 * 1024;
 
 export interface FileAuditSinkOptions {
   /** The trail directory (DATA_DIR/audit, or DATA_DIR/audit-N for worker N: see trailDirOf). */
@@ -76,6 +88,8 @@ export interface FileAuditSinkOptions {
   fileOps?: FileOps;
   /** Largest number of events written with one write and sync. */
   maxBatchEvents?: number;
+  /** Zeros written ahead of the events of the open file, a stretch at a time (see above). Default 1 MiB; 0 appends instead. */
+  preallocateBytes?: number;
   /** Records waiting beyond this many are refused at once (the disk cannot keep up). Default 100000. */
   maxBacklog?: number;
   /** Seal periods with setTimeout (default true); tests drive rotateIfDue() instead. */
@@ -107,7 +121,10 @@ interface OpenLog {
   file: string;
   fd: number;
   openedAt: number;
+  /** Length of the events written (and synced). */
   bytes: number;
+  /** Length of the file: the events, then zeros written ahead of them. */
+  allocated: number;
   hash: Hash;
   events: number;
   oldest?: { ms: number; text: string };
@@ -119,6 +136,7 @@ export class FileAuditSink implements AuditSink {
   private readonly ops: FileOps;
   private readonly interval: number;
   private readonly maxBatch: number;
+  private readonly preallocate: number;
   private readonly maxBacklog: number;
   private readonly emptyDigests: boolean;
   private readonly useTimers: boolean;
@@ -151,6 +169,8 @@ export class FileAuditSink implements AuditSink {
     this.interval = options.rotationIntervalMs ?? DEFAULT_ROTATION_MS;
     if (!(this.interval >= 1000)) throw new Error('the audit rotation interval must be at least one second');
     this.maxBatch = options.maxBatchEvents ?? 4096;
+    this.preallocate = options.preallocateBytes ?? DEFAULT_PREALLOCATE_BYTES;
+    if (!(this.preallocate >= 0)) throw new Error('the audit preallocation must be zero or more bytes');
     this.maxBacklog = options.maxBacklog ?? 100_000;
     this.emptyDigests = options.emptyDigests ?? true;
     this.useTimers = options.timers ?? true;
@@ -186,7 +206,7 @@ export class FileAuditSink implements AuditSink {
 
   /** `record` for an event already serialized as one line of JSON (`JSON.stringify(event)`), e.g. by a worker process. */
   recordSerialized(json: string, eventTime: string): Promise<void> {
-    if (json.includes('\n')) return Promise.reject(new AuditUnavailableError('an audit event must be one line of JSON'));
+    if (json.includes('\n') || json.includes('\u0000')) return Promise.reject(new AuditUnavailableError('an audit event must be one line of JSON'));
     return this.enqueue(json, eventTime);
   }
 
@@ -298,7 +318,7 @@ export class FileAuditSink implements AuditSink {
     let log: OpenLog | undefined;
     try {
       log = await this.ensureOpen();
-      await this.ops.writeDurable(log.fd, data, log.bytes);
+      await this.ops.writeDurable(log.fd, this.withSpaceAhead(log, data), log.bytes);
     } catch (e) {
       this.counters.failed('write', e);
       const err = new AuditUnavailableError('the audit event could not be written durably', { cause: e });
@@ -321,8 +341,23 @@ export class FileAuditSink implements AuditSink {
     }
   }
 
+  /**
+   * What to write at the end of the events: `data`, followed by the next
+   * stretch of zeros when `data` would run past the file's length. Counts
+   * the stretch as allocated (a failed write is cut back: cutBack).
+   */
+  private withSpaceAhead(log: OpenLog, data: Buffer): Buffer {
+    const end = log.bytes + data.length;
+    if (end <= log.allocated || this.preallocate === 0) return data;
+    const withZeros = Buffer.alloc(data.length + this.preallocate);
+    data.copy(withZeros);
+    log.allocated = end + this.preallocate;
+    return withZeros;
+  }
+
   /** After a failed write: cut the file back to what was synced, or stop for good. */
   private async cutBack(log: OpenLog): Promise<void> {
+    log.allocated = log.bytes;
     try {
       await this.ops.truncate(log.fd, log.bytes);
       await this.ops.datasync(log.fd);
@@ -384,7 +419,7 @@ export class FileAuditSink implements AuditSink {
       await this.ops.close(fd).catch(() => {});
       throw e;
     }
-    this.current = { file, fd, openedAt: now, bytes: 0, hash: createHash('sha256'), events: 0 };
+    this.current = { file, fd, openedAt: now, bytes: 0, allocated: 0, hash: createHash('sha256'), events: 0 };
     return this.current;
   }
 
@@ -397,6 +432,7 @@ export class FileAuditSink implements AuditSink {
     await this.settleMetadata();
     const log = this.current;
     if (!log && !evenIfEmpty && this.notes.length === 0) return;
+    if (log && log.allocated > log.bytes) await this.cutOffSpaceAhead(log);
     const entries: DigestLogFile[] = log ? [logEntry(log)] : [];
     await this.writeDigest(now, entries);
     if (log) {
@@ -412,6 +448,14 @@ export class FileAuditSink implements AuditSink {
       this.counters.failed('rotation', e);
       this.warn('audit digest sealed but its signature or HEAD could not be written; will retry', { error: errorText(e) });
     }
+  }
+
+  /** Cuts the zeros written ahead off a file about to be sealed, durably: the digest seals exactly its events. */
+  private async cutOffSpaceAhead(log: OpenLog): Promise<void> {
+    // If this fails, `allocated` still exceeds `bytes`: writes go on at `bytes` either way, and the next seal cuts again.
+    await this.ops.truncate(log.fd, log.bytes);
+    await this.ops.datasync(log.fd);
+    log.allocated = log.bytes;
   }
 
   /** Writes a digest of `entries` ending at `now`, and makes it the newest. */

@@ -31,6 +31,16 @@ export async function* linesBackward(path: string, end?: number): AsyncGenerator
       bufStart = from;
       return true;
     };
+    // A file being written ends in zeros written ahead of its events (file-sink.ts): skipped a chunk at a time, not gathered as a torn line.
+    for (;;) {
+      if (!(await readBefore())) return;
+      const last = lastNonZero(buf);
+      if (last >= 0) {
+        buf = buf.subarray(0, last + 1);
+        break;
+      }
+      buf = Buffer.alloc(0);
+    }
     // Drop a torn (incomplete) last line: one being written right now.
     while (buf.length === 0 || buf[buf.length - 1] !== 0x0a) {
       const nl = buf.lastIndexOf(0x0a);
@@ -60,3 +70,8 @@ export async function* linesBackward(path: string, end?: number): AsyncGenerator
   }
 }
 
+/** The index of the last byte of `buf` that is not zero, or -1. */
+function lastNonZero(buf: Buffer): number {
+  for (let i = buf.length - 1; i >= 0; i--) if (buf[i] !== 0) return i;
+  return -1;
+}

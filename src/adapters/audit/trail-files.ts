@@ -50,15 +50,18 @@ export async function listFiles(
 }
 
 /**
- * Cuts off a torn last line of a log file left open by a crash (never
- * acknowledged: it was not synced) and describes the file for a digest.
+ * Cuts off the zeros written ahead of the events (file-sink.ts) and a torn
+ * last line of a log file left open by a crash (never acknowledged: it was
+ * not synced), and describes the file for a digest. `truncated` counts the
+ * torn line's bytes, not the zeros.
  */
 export async function sealLogFile(trailDir: string, ops: FileOps, file: string): Promise<{ entry: DigestLogFile; truncated: number }> {
   const path = resolveIn(trailDir, file);
   const data = await readFile(path);
-  const end = data.lastIndexOf(0x0a) + 1;
-  const truncated = data.length - end;
-  if (truncated > 0) {
+  const eventsEnd = endOfEvents(data);
+  const end = eventsEnd === 0 ? 0 : data.lastIndexOf(0x0a, eventsEnd - 1) + 1;
+  const truncated = eventsEnd - end;
+  if (end < data.length) {
     const fd = await ops.open(path, 'r+');
     try {
       await ops.truncate(fd, end);
@@ -97,4 +100,13 @@ export async function sealLogFile(trailDir: string, ops: FileOps, file: string):
       newestEventTime: newest?.text ?? null,
     },
   };
+}
+
+/**
+ * Where the events of a log file's bytes end: at the first zero byte (the
+ * space written ahead of them; events never contain one), else at the end.
+ */
+export function endOfEvents(data: Buffer): number {
+  const zero = data.indexOf(0);
+  return zero === -1 ? data.length : zero;
 }

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FileAuditSink } from '../../../src/adapters/audit/file-sink.js';
-import { listFiles } from '../../../src/adapters/audit/trail-files.js';
+import { endOfEvents, listFiles } from '../../../src/adapters/audit/trail-files.js';
 import { nodeFileOps, type FileOps } from '../../../src/adapters/audit/file-ops.js';
 import { parseDigest, type Digest } from '../../../src/adapters/audit/digest.js';
 import { DIGESTS_DIR, LOGS_DIR, digestSeqOf, logSeqOf } from '../../../src/adapters/audit/layout.js';
@@ -12,7 +12,7 @@ import { verifyTrail } from '../../../src/adapters/audit/verify.js';
 import { ManualClock } from '../../../src/ports/clock.js';
 import { AuditUnavailableError } from '../../../src/ports/audit-sink.js';
 import type { LocalRootKey } from '../../../src/adapters/rootkey/local-root-key.js';
-import { KEY_ARN, ScratchDir, T0, event, testRootKey } from './helpers.js';
+import { KEY_ARN, ScratchDir, T0, event, testRootKey, writeAtEventsEnd } from './helpers.js';
 
 const HOUR = 3600_000;
 
@@ -92,8 +92,10 @@ async function digests(trail: string): Promise<Digest[]> {
   return files.map((f) => parseDigest(readFileSync(join(trail, f.file)))!);
 }
 
+/** The event lines of a log file (of one being written: before the zeros written ahead). */
 function lines(trail: string, file: string): string[] {
-  return readFileSync(join(trail, file), 'utf8').split('\n').filter((l) => l !== '');
+  const data = readFileSync(join(trail, file));
+  return data.subarray(0, endOfEvents(data)).toString('utf8').split('\n').filter((l) => l !== '');
 }
 
 describe('file audit sink', () => {
@@ -293,6 +295,66 @@ describe('file audit sink', () => {
     assert.equal((await digests(trail))[0].digestEndTime, '2026-11-23T14:15:00.000Z');
   });
 
+  it('the file being written has zeros written ahead of its events, in the writes that need them; sealing cuts them off', async () => {
+    const sink = await openSink({ preallocateBytes: 4096 });
+    await sink.record(event({ operation: 'CreateKey', requestId: 'first' }));
+    const [log] = await logFiles(trail);
+    const path = join(trail, log.file);
+    let data = readFileSync(path);
+    assert.equal(data.length, endOfEvents(data) + 4096, 'the first write carries the first stretch of zeros');
+    assert.ok(data.subarray(endOfEvents(data)).every((b) => b === 0));
+
+    const writes = ops.writes;
+    for (let i = 0; i < 20; i++) await sink.record(event({ operation: 'Encrypt', requestId: `r${i}` }));
+    assert.equal(ops.writes - writes, 20, 'a stretch of zeros never costs a write of its own');
+    data = readFileSync(path);
+    const ahead = data.length - endOfEvents(data);
+    assert.ok(endOfEvents(data) > 4096 && ahead > 0 && ahead <= 4096, `${ahead} bytes ahead of ${endOfEvents(data)}`);
+    assert.equal(lines(trail, log.file).length, 21);
+
+    await sink.close();
+    data = readFileSync(path);
+    assert.equal(data.indexOf(0), -1, 'a sealed file is exactly its events');
+    assert.equal((await digests(trail))[0].logFiles[0].byteCount, data.length);
+    const report = await verifyTrail({ trailDir: trail });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.events, 21);
+  });
+
+  it('with preallocateBytes 0 the file being written grows by appends only', async () => {
+    const sink = await openSink({ preallocateBytes: 0 });
+    for (let i = 0; i < 3; i++) await sink.record(event({ operation: 'Encrypt', requestId: `r${i}` }));
+    const [log] = await logFiles(trail);
+    assert.equal(readFileSync(join(trail, log.file)).indexOf(0), -1);
+  });
+
+  it('a seal whose cut of the zeros fails is retried, and the file is sealed exactly', async () => {
+    const sink = await openSink({ preallocateBytes: 4096 });
+    await sink.record(event({ operation: 'Encrypt', requestId: 'before' }));
+    clock.set(T0 + HOUR);
+    ops.failTruncate = Object.assign(new Error('EIO: ftruncate'), { code: 'EIO' });
+    await assert.rejects(sink.rotateIfDue());
+    assert.equal((await digests(trail)).length, 0, 'nothing was sealed');
+    await sink.record(event({ operation: 'Encrypt', requestId: 'during' }));
+    ops.failTruncate = undefined;
+    assert.equal(await sink.rotateIfDue(), true);
+    const [log] = await logFiles(trail);
+    const data = readFileSync(join(trail, log.file));
+    assert.equal(data.indexOf(0), -1);
+    assert.deepEqual(lines(trail, log.file).map((l) => JSON.parse(l).requestID), ['before', 'during']);
+    assert.equal((await digests(trail))[0].logFiles[0].byteCount, data.length);
+    await sink.close();
+    assert.deepEqual((await verifyTrail({ trailDir: trail })).findings, []);
+  });
+
+  it('an event serialized elsewhere is refused if it holds a line break or a zero byte', async () => {
+    const sink = await openSink();
+    const json = JSON.stringify(event({ operation: 'Encrypt' }));
+    await assert.rejects(sink.recordSerialized(json.replace('{', '{\n'), '2026-11-23T14:10:00Z'), AuditUnavailableError);
+    await assert.rejects(sink.recordSerialized(json.replace('Encrypt', 'Enc\u0000rypt'), '2026-11-23T14:10:00Z'), AuditUnavailableError);
+    await sink.recordSerialized(json, '2026-11-23T14:10:00Z');
+  });
+
   it('close() writes what is pending, seals the file, and refuses records after', async () => {
     const sink = await openSink();
     const pending = Array.from({ length: 20 }, () => sink.record(event({ operation: 'Encrypt' })));
@@ -312,7 +374,7 @@ describe('file audit sink', () => {
     for (let i = 0; i < 5; i++) await crashed.record(event({ operation: 'Encrypt', requestId: `acked-${i}` }));
     const [log] = await logFiles(trail);
     const torn = '{"eventVersion":"1.11","userIdentity":{"type":"IAMUser"';
-    appendFileSync(join(trail, log.file), torn); // the process died mid-write
+    writeAtEventsEnd(join(trail, log.file), torn); // the process died mid-write
     sinks.splice(sinks.indexOf(crashed), 1); // never closed: abandoned as a crash would
 
     clock.advance(30 * 60_000);

@@ -1,12 +1,13 @@
 /** Shared by the audit tests: callers, a root key, scratch trails, events. */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAuditEvent } from '../../../src/audit/build.js';
 import type { AuditCaller, AuditEvent, AuditRequest } from '../../../src/audit/event.js';
 import { LocalRootKey } from '../../../src/adapters/rootkey/local-root-key.js';
+import { endOfEvents } from '../../../src/adapters/audit/trail-files.js';
 
 /** Repository root: this file is dist/test/unit/audit/helpers.js once compiled. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -84,3 +85,13 @@ export class ScratchDir {
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Writes `text` where the events of a log file end (before the zeros written ahead of them), as a write cut short leaves it. */
+export function writeAtEventsEnd(path: string, text: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, text, endOfEvents(readFileSync(path)));
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileAuditSink } from '../../../src/adapters/audit/file-sink.js';
 import { trailDirOf, trailDirsIn } from '../../../src/adapters/audit/layout.js';
@@ -9,7 +8,7 @@ import { verifyTrail } from '../../../src/adapters/audit/verify.js';
 import { AuditReader, InvalidTokenError, filterFromLookup, lookupEventOf, type AuditFilter } from '../../../src/adapters/audit/query.js';
 import { ManualClock } from '../../../src/ports/clock.js';
 import type { AuditEvent } from '../../../src/audit/event.js';
-import { ACCOUNT, KEY_ARN, KEY_ARN_2, KEY_ID, OTHER_ACCOUNT, ScratchDir, T0, alice, event, root, session, testRootKey } from './helpers.js';
+import { ACCOUNT, KEY_ARN, KEY_ARN_2, KEY_ID, OTHER_ACCOUNT, ScratchDir, T0, alice, event, root, session, testRootKey, writeAtEventsEnd } from './helpers.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -52,7 +51,7 @@ describe('audit trail queries', () => {
     await put('e10', T0 + 2 * HOUR + 2 * MIN, { operation: 'Sign', input: { KeyId: KEY_ARN_2, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }, output: {}, keyArns: [KEY_ARN_2] });
     openLog = sink.stats().currentLogFile!;
     // Left open, with a line being written right now.
-    appendFileSync(join(trail, openLog), '{"eventVersion":"1.11","eventName":"Enc');
+    writeAtEventsEnd(join(trail, openLog), '{"eventVersion":"1.11","eventName":"Enc');
   });
   after(() => scratch.dispose());
 
