@@ -1,5 +1,6 @@
 /** Reading a JSON Lines log file from its end: the newest events first, without reading the whole file. */
 import { open } from 'node:fs/promises';
+import { endOfEvents } from './trail-files.js';
 
 /** How much of a log file is read at a time. */
 export const CHUNK = 64 * 1024;
@@ -31,12 +32,13 @@ export async function* linesBackward(path: string, end?: number): AsyncGenerator
       bufStart = from;
       return true;
     };
-    // A file being written ends in zeros written ahead of its events (file-sink.ts): skipped a chunk at a time, not gathered as a torn line.
+    // A file being written ends in zeros written ahead of its events (file-sink.ts): chunks of them are
+    // dropped as read, not gathered as a torn line, and the events end at the first zero (endOfEvents).
     for (;;) {
       if (!(await readBefore())) return;
-      const last = lastNonZero(buf);
-      if (last >= 0) {
-        buf = buf.subarray(0, last + 1);
+      const eventsEnd = endOfEvents(buf);
+      if (eventsEnd > 0) {
+        buf = buf.subarray(0, eventsEnd);
         break;
       }
       buf = Buffer.alloc(0);
@@ -68,10 +70,4 @@ export async function* linesBackward(path: string, end?: number): AsyncGenerator
   } finally {
     await fh.close();
   }
-}
-
-/** The index of the last byte of `buf` that is not zero, or -1. */
-function lastNonZero(buf: Buffer): number {
-  for (let i = buf.length - 1; i >= 0; i--) if (buf[i] !== 0) return i;
-  return -1;
 }
