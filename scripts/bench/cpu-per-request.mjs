@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Signer } from './sigv4-client.mjs';
+import { BENCH_CREDENTIALS, BENCH_ENV, callTrent, runLoad } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -35,7 +35,6 @@ const { values: opts, positionals: trentArgs } = parseArgs({
     runs: { type: 'string', default: '1' },
   },
 });
-const credentials = { accessKeyId: 'AKIABENCHMARKROOT001', secretAccessKey: 'bench-secret-access-key-0123456789', region: 'us-east-1' };
 const TICK_MS = 1000 / 100; // USER_HZ
 
 /** CPU ticks (user + system) of one process or thread, from its stat line. */
@@ -112,8 +111,7 @@ function start() {
     opts.server === 'bare'
       ? [join(here, 'bare-server.mjs'), opts.workers]
       : [join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--workers', opts.workers, ...trentArgs];
-  const env = { ...process.env, TRENT_ACCOUNT_ID: '111122223333', TRENT_ROOT_ACCESS_KEY_ID: credentials.accessKeyId, TRENT_ROOT_SECRET_ACCESS_KEY: credentials.secretAccessKey };
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...BENCH_ENV }, stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
@@ -125,21 +123,13 @@ function start() {
   });
 }
 
-async function call(url, op, input) {
-  const body = JSON.stringify(input);
-  const res = await fetch(url, { method: 'POST', headers: new Signer(credentials).headers(new URL(url).host, `TrentService.${op}`, body), body });
-  const json = await res.json();
-  if (res.status !== 200) throw new Error(`${op}: ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** The request bodies of the measured operation (the bare server answers any). */
 async function bodiesFor(url) {
   const plaintext = Buffer.alloc(32, 7).toString('base64');
   const context = { app: 'bench' };
   if (opts.server === 'bare') return [{ KeyId: 'alias/x', Plaintext: plaintext, EncryptionContext: context }];
-  const { KeyId } = (await call(url, 'CreateKey', {})).KeyMetadata;
-  const { CiphertextBlob } = await call(url, 'Encrypt', { KeyId, Plaintext: plaintext, EncryptionContext: context });
+  const { KeyId } = (await callTrent(url, 'CreateKey', {})).KeyMetadata;
+  const { CiphertextBlob } = await callTrent(url, 'Encrypt', { KeyId, Plaintext: plaintext, EncryptionContext: context });
   const inputs = {
     Encrypt: { KeyId, Plaintext: plaintext, EncryptionContext: context },
     Decrypt: { CiphertextBlob, EncryptionContext: context },
@@ -150,13 +140,7 @@ async function bodiesFor(url) {
 }
 
 function load(url, bodies, seconds) {
-  const cfg = { url, target: `TrentService.${opts.op}`, bodies, concurrency: Number(opts.concurrency), seconds, warmupSeconds: 0, credentials };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'load.mjs'), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
-  });
+  return runLoad({ url, target: `TrentService.${opts.op}`, bodies, concurrency: Number(opts.concurrency), seconds, warmupSeconds: 0, credentials: BENCH_CREDENTIALS });
 }
 
 const perRequest = (ticks, requests) => ((ticks * TICK_MS) / requests).toFixed(3);

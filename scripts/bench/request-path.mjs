@@ -18,6 +18,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Signer } from './sigv4-client.mjs';
+import { BENCH_ENV, BENCH_CREDENTIALS } from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: opts } = parseArgs({
@@ -30,8 +31,7 @@ const { values: opts } = parseArgs({
     compare: { type: 'string' },
   },
 });
-const credentials = { accessKeyId: 'AKIABENCHMARKROOT001', secretAccessKey: 'bench-secret-access-key-0123456789', region: 'us-east-1' };
-const signer = new Signer(credentials);
+const signer = new Signer(BENCH_CREDENTIALS);
 const requests = Number(opts.requests);
 const concurrency = Number(opts.concurrency);
 
@@ -44,7 +44,7 @@ async function instance(label, dir) {
   const trent = await startTrent({
     dataDir,
     logger: silentLogger,
-    env: { TRENT_ACCOUNT_ID: '111122223333', TRENT_ROOT_ACCESS_KEY_ID: credentials.accessKeyId, TRENT_ROOT_SECRET_ACCESS_KEY: credentials.secretAccessKey },
+    env: BENCH_ENV,
     ...(opts.audit === 'off' ? { audit: 'off' } : {}),
   });
   const host = new URL(trent.url).host;

@@ -21,6 +21,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Signer } from './sigv4-client.mjs';
+import { BENCH_CREDENTIALS, BENCH_ENV, callTrent, runLoad } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -39,8 +40,6 @@ const { values: opts } = parseArgs({
 const SECONDS = Number(opts.seconds);
 const ROUNDS = Math.max(1, Number(opts.rounds));
 const CONCURRENCY = Number(opts.concurrency);
-const credentials = { accessKeyId: 'AKIABENCHMARKROOT001', secretAccessKey: 'bench-secret-access-key-0123456789', region: 'us-east-1' };
-const env = { TRENT_ACCOUNT_ID: '111122223333', TRENT_ROOT_ACCESS_KEY_ID: credentials.accessKeyId, TRENT_ROOT_SECRET_ACCESS_KEY: credentials.secretAccessKey };
 
 function startProcess(args, extraEnv = {}) {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,23 +79,8 @@ function rssMiB(pid) {
   return Math.round([pid, ...children].reduce((sum, p) => sum + kib(p), 0) / 1024);
 }
 
-async function call(url, op, input) {
-  const body = JSON.stringify(input);
-  const signer = new Signer(credentials);
-  const res = await fetch(url, { method: 'POST', headers: signer.headers(new URL(url).host, `TrentService.${op}`, body), body });
-  const json = await res.json();
-  if (res.status !== 200) throw new Error(`${op}: ${JSON.stringify(json)}`);
-  return json;
-}
-
 function load(url, target, bodies, extra = {}) {
-  const cfg = { url, target, bodies, concurrency: CONCURRENCY, seconds: SECONDS, credentials, ...extra };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'load.mjs'), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
-  });
+  return runLoad({ url, target, bodies, concurrency: CONCURRENCY, seconds: SECONDS, credentials: BENCH_CREDENTIALS, ...extra });
 }
 
 /** Whichever of two runs served more requests per second (`a` may be absent). */
@@ -139,7 +123,7 @@ function loadBare(url) {
 
 async function iamCall(url, params) {
   const body = new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
-  const signer = new Signer({ ...credentials, service: 'iam' });
+  const signer = new Signer({ ...BENCH_CREDENTIALS, service: 'iam' });
   const res = await fetch(url, { method: 'POST', headers: signer.formHeaders(new URL(url).host, body), body });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${params.Action}: ${text}`);
@@ -166,9 +150,9 @@ async function iamUser(url) {
 }
 
 async function scenarios(url) {
-  const key = (await call(url, 'CreateKey', {})).KeyMetadata;
-  const other = (await call(url, 'CreateKey', {})).KeyMetadata;
-  const enc = await call(url, 'Encrypt', { KeyId: key.KeyId, Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } });
+  const key = (await callTrent(url, 'CreateKey', {})).KeyMetadata;
+  const other = (await callTrent(url, 'CreateKey', {})).KeyMetadata;
+  const enc = await callTrent(url, 'Encrypt', { KeyId: key.KeyId, Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } });
   const list = [
     ['Encrypt', [{ KeyId: key.KeyId, Plaintext: Buffer.alloc(32, 7).toString('base64'), EncryptionContext: { app: 'bench' } }]],
     ['Decrypt', [{ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { app: 'bench' } }]],
@@ -190,17 +174,17 @@ async function scenarios(url) {
   ];
   for (const [name, spec, alg] of signing) {
     try {
-      const k = (await call(url, 'CreateKey', { KeySpec: spec, KeyUsage: 'SIGN_VERIFY' })).KeyMetadata;
+      const k = (await callTrent(url, 'CreateKey', { KeySpec: spec, KeyUsage: 'SIGN_VERIFY' })).KeyMetadata;
       const message = Buffer.from('benchmark message').toString('base64');
       list.push([name, [{ KeyId: k.KeyId, Message: message, MessageType: 'RAW', SigningAlgorithm: alg }], 'Sign']);
-      const { Signature } = await call(url, 'Sign', { KeyId: k.KeyId, Message: message, MessageType: 'RAW', SigningAlgorithm: alg });
+      const { Signature } = await callTrent(url, 'Sign', { KeyId: k.KeyId, Message: message, MessageType: 'RAW', SigningAlgorithm: alg });
       list.push([name.replace('Sign', 'Verify'), [{ KeyId: k.KeyId, Message: message, MessageType: 'RAW', SigningAlgorithm: alg, Signature }], 'Verify']);
     } catch (e) {
       process.stderr.write(`  ${name}: skipped (${e.message.slice(0, 120)})\n`);
     }
   }
   try {
-    const h = (await call(url, 'CreateKey', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' })).KeyMetadata;
+    const h = (await callTrent(url, 'CreateKey', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' })).KeyMetadata;
     list.push(['GenerateMac HMAC_256', [{ KeyId: h.KeyId, Message: Buffer.from('benchmark message').toString('base64'), MacAlgorithm: 'HMAC_SHA_256' }], 'GenerateMac']);
   } catch (e) {
     process.stderr.write(`  GenerateMac: skipped (${e.message.slice(0, 120)})\n`);
@@ -238,7 +222,7 @@ async function startTrent(store, workers = workerCounts[0]) {
   const args = [join(root, 'bin', 'trent'), 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
   if (workers !== undefined) args.push('--workers', workers);
   const storeEnv = database ? { TRENT_STORE: database.url } : {};
-  const server = await startProcess(args, { ...env, ...storeEnv });
+  const server = await startProcess(args, { ...BENCH_ENV, ...storeEnv });
   return {
     ...server,
     async close() {
@@ -280,7 +264,7 @@ async function benchScale(target) {
       rows.push({ memory: rssMiB(child.pid), store: `${store}, ${label} keys` });
     };
     const create = async (n) => {
-      const signer = new Signer(credentials);
+      const signer = new Signer(BENCH_CREDENTIALS);
       const host = new URL(url).host;
       let next = 0;
       await Promise.all(Array.from({ length: 32 }, async () => {
