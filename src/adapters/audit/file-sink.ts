@@ -200,14 +200,8 @@ export class FileAuditSink implements AuditSink {
     } catch (e) {
       return Promise.reject(new AuditUnavailableError('the audit event cannot be serialized', { cause: e }));
     }
-    // JSON.stringify escapes every line break, so the line needs no check.
+    // JSON.stringify escapes every line break and zero byte, so the line needs no check.
     return this.enqueue(json, event.eventTime);
-  }
-
-  /** `record` for an event already serialized as one line of JSON (`JSON.stringify(event)`), e.g. by a worker process. */
-  recordSerialized(json: string, eventTime: string): Promise<void> {
-    if (json.includes('\n') || json.includes('\u0000')) return Promise.reject(new AuditUnavailableError('an audit event must be one line of JSON'));
-    return this.enqueue(json, eventTime);
   }
 
   private enqueue(json: string, eventTime: string): Promise<void> {
