@@ -7,8 +7,9 @@
 //   - the whole machine's busy time per request (/proc/stat), the load
 //     generator's and the kernel's included;
 //   - voluntary and involuntary context switches of the server's threads;
-//   - with the trail on, events per durable write (group commit), from each
-//     process's /metrics.
+//   - with the trail on, events per durable write (group commit) and the
+//     share of those writes made from the event loop, from each process's
+//     /metrics.
 // Linux only. Prints one block per run.
 //
 //   node scripts/bench/cpu-per-request.mjs [--server trent|bare] [--workers N] [--op Encrypt]
@@ -99,10 +100,10 @@ async function auditTotals(url, processes) {
     const text = await metricsOnce(url);
     const value = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     const pid = /^trent_process_info\{.*pid="(\d+)"/m.exec(text)?.[1];
-    byPid.set(pid, { events: value('trent_audit_events_written_total'), batches: value('trent_audit_batches_total') });
+    byPid.set(pid, { events: value('trent_audit_events_written_total'), batches: value('trent_audit_batches_total'), loop: value('trent_audit_loop_writes_total') });
   }
   if (byPid.size < processes) return undefined;
-  return [...byPid.values()].reduce((a, b) => ({ events: a.events + b.events, batches: a.batches + b.batches }));
+  return [...byPid.values()].reduce((a, b) => ({ events: a.events + b.events, batches: a.batches + b.batches, loop: a.loop + b.loop }));
 }
 
 function start() {
@@ -163,7 +164,7 @@ for (let run = 0; run < Number(opts.runs); run++) {
     const n = r.requests;
     const busy = m1.busy - m0.busy;
     const commits = a0 && a1 ? a1.batches - a0.batches : NaN;
-    const perCommit = commits > 0 ? ((a1.events - a0.events) / commits).toFixed(1) : '-';
+    const perCommit = commits > 0 ? `${((a1.events - a0.events) / commits).toFixed(1)} (${Math.round((100 * (a1.loop - a0.loop)) / commits)}% written from the event loop)` : '-';
     console.log(`${opts.server}, ${opts.workers} ${opts.workers === '1' ? 'process' : 'processes'}${trentArgs.length ? ` ${trentArgs.join(' ')}` : ''}, ${opts.op}: ${Math.round(r.rps)} req/s, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`);
     console.log(`  server: ${perRequest(s1.ticks - s0.ticks, n)} ms CPU per request (JavaScript threads ${(((s1.jsTicks - s0.jsTicks) * TICK_MS) / elapsedMs).toFixed(2)} of a core, all threads ${(((s1.ticks - s0.ticks) * TICK_MS) / elapsedMs).toFixed(2)})`);
     console.log(`  machine: ${perRequest(busy, n)} ms busy per request (system ${perRequest(m1.system - m0.system, n)}), idle ${Math.round((100 * (m1.idle - m0.idle)) / (busy + m1.idle - m0.idle))}%`);

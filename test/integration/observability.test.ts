@@ -104,6 +104,8 @@ describe('observability', () => {
     assert.equal(m.get('trent_audit_write_latency_seconds_count'), events);
     assert.equal(m.get('trent_audit_write_latency_seconds_bucket{le="+Inf"}'), events);
     assert.equal(m.get('trent_audit_backlog'), 0);
+    // The first write extends the new log file (thread pool); on a local disk the later ones run on the loop.
+    assert.ok(m.get('trent_audit_loop_writes_total')! >= 1 && m.get('trent_audit_loop_writes_total')! < m.get('trent_audit_batches_total')!);
     assert.equal(m.get('trent_audit_available'), 1);
     assert.equal(m.get('trent_audit_enabled{mode="file"}'), 1);
     assert.equal(m.get('trent_audit_record_failures_total'), 0);

@@ -5,8 +5,10 @@
  *
  * Durability and throughput: `record` resolves only after the line is on
  * stable storage (a write to a file opened with O_DSYNC, which is durable
- * when it returns: one trip to the thread pool; or a write and an
- * fdatasync where the platform lacks O_DSYNC). Records that arrive while a
+ * when it returns; or a write and an fdatasync where the platform lacks
+ * O_DSYNC). An O_DSYNC write runs on the event loop while the disk answers
+ * within a millisecond, in the thread pool otherwise (write-placement.ts).
+ * Records that arrive while a
  * write is under way, or within the same tick, are written together with one
  * durable write (group commit), so a thousand concurrent requests cost a
  * handful of syncs, not a thousand. A write that fails rejects every record
@@ -66,6 +68,7 @@ import {
 import { SinkCounters, errorText, type AuditSinkStats } from './sink-stats.js';
 import { SigningKey, type SignatureAlgorithm } from './signing-key.js';
 import { listFiles } from './trail-files.js';
+import { DEFAULT_LOOP_WRITE_LIMIT_MS, WritePlacement } from './write-placement.js';
 import { adoptNewerDigests, initialHead, readHead, rebuildHead, recoverOpenLog, type TrailAccess } from './trail-recovery.js';
 
 export type { AuditSinkStats } from './sink-stats.js';
@@ -90,6 +93,8 @@ export interface FileAuditSinkOptions {
   maxBatchEvents?: number;
   /** Zeros written ahead of the events of the open file, a stretch at a time (see above). Default 1 MiB; 0 appends instead. */
   preallocateBytes?: number;
+  /** A durable write on the event loop slower than this sends writes to the thread pool for a while (write-placement.ts); 0: always the pool. Default 1 ms. */
+  loopWriteLimitMs?: number;
   /** Records waiting beyond this many are refused at once (the disk cannot keep up). Default 100000. */
   maxBacklog?: number;
   /** Seal periods with setTimeout (default true); tests drive rotateIfDue() instead. */
@@ -138,6 +143,7 @@ export class FileAuditSink implements AuditSink {
   private readonly maxBatch: number;
   private readonly preallocate: number;
   private readonly maxBacklog: number;
+  private readonly placement: WritePlacement;
   private readonly emptyDigests: boolean;
   private readonly useTimers: boolean;
   private readonly warn: (message: string, fields?: Record<string, unknown>) => void;
@@ -172,6 +178,9 @@ export class FileAuditSink implements AuditSink {
     this.preallocate = options.preallocateBytes ?? DEFAULT_PREALLOCATE_BYTES;
     if (!(this.preallocate >= 0)) throw new Error('the audit preallocation must be zero or more bytes');
     this.maxBacklog = options.maxBacklog ?? 100_000;
+    const loopLimit = options.loopWriteLimitMs ?? DEFAULT_LOOP_WRITE_LIMIT_MS;
+    if (!(loopLimit >= 0)) throw new Error('the audit loop write limit must be zero or more milliseconds');
+    this.placement = new WritePlacement(loopLimit);
     this.emptyDigests = options.emptyDigests ?? true;
     this.useTimers = options.timers ?? true;
     this.warn = options.onWarning ?? (() => {});
@@ -312,7 +321,7 @@ export class FileAuditSink implements AuditSink {
     let log: OpenLog | undefined;
     try {
       log = await this.ensureOpen();
-      await this.ops.writeDurable(log.fd, this.withSpaceAhead(log, data), log.bytes);
+      await this.writeEvents(log, data);
     } catch (e) {
       this.counters.failed('write', e);
       const err = new AuditUnavailableError('the audit event could not be written durably', { cause: e });
@@ -333,6 +342,23 @@ export class FileAuditSink implements AuditSink {
       this.counters.latency(Number(done - p.enqueuedAt) / 1e6);
       p.resolve();
     }
+  }
+
+  /**
+   * The batch's durable write, on the event loop or in the thread pool
+   * (write-placement.ts). A write that carries a stretch of zeros is large
+   * by design, so it always goes to the pool and is not timed.
+   */
+  private async writeEvents(log: OpenLog, data: Buffer): Promise<void> {
+    const out = this.withSpaceAhead(log, data);
+    const started = performance.now();
+    if (out !== data || this.ops.writeDurableBlocking === undefined || this.placement.choose(started) === 'pool') {
+      return this.ops.writeDurable(log.fd, out, log.bytes);
+    }
+    this.ops.writeDurableBlocking(log.fd, data, log.bytes);
+    this.counters.loopWrites++;
+    const ended = performance.now();
+    this.placement.observeLoopWrite(ended, ended - started);
   }
 
   /**

@@ -8,6 +8,8 @@ export interface AuditSinkStats {
   batches: number;
   bytesWritten: number;
   largestBatch: number;
+  /** Batches written from the event loop (the rest went through the thread pool: write-placement.ts). */
+  loopWrites: number;
   /** Records accepted but not yet durable. */
   backlog: number;
   writeFailures: number;
@@ -27,6 +29,7 @@ export class SinkCounters {
   batches = 0;
   bytesWritten = 0;
   largestBatch = 0;
+  loopWrites = 0;
   writeFailures = 0;
   rotationFailures = 0;
   digestsWritten = 0;
@@ -64,6 +67,7 @@ export class SinkCounters {
       batches: this.batches,
       bytesWritten: this.bytesWritten,
       largestBatch: this.largestBatch,
+      loopWrites: this.loopWrites,
       backlog: live.backlog,
       writeFailures: this.writeFailures,
       rotationFailures: this.rotationFailures,

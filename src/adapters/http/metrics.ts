@@ -202,6 +202,7 @@ export class Metrics {
     if (a) {
       w.family('trent_audit_events_written_total', 'counter', 'Audit events written durably.').sample('trent_audit_events_written_total', {}, a.eventsWritten);
       w.family('trent_audit_batches_total', 'counter', 'Group-commit batches (one durable write each).').sample('trent_audit_batches_total', {}, a.batches);
+      w.family('trent_audit_loop_writes_total', 'counter', 'Batches written from the event loop, while the disk answers fast (the rest from the thread pool).').sample('trent_audit_loop_writes_total', {}, a.loopWrites);
       w.family('trent_audit_bytes_written_total', 'counter', 'Bytes of audit log written.').sample('trent_audit_bytes_written_total', {}, a.bytesWritten);
       w.family('trent_audit_backlog', 'gauge', 'Audit events accepted but not yet durable.').sample('trent_audit_backlog', {}, a.backlog);
       w.family('trent_audit_write_failures_total', 'counter', 'Failed audit writes or syncs.').sample('trent_audit_write_failures_total', {}, a.writeFailures);

@@ -32,6 +32,23 @@ describe('node file operations: durable log files', () => {
     assert.equal(readFileSync(path, 'utf8'), '{"a":1}\n{"b":2}\n{"c":3}\n');
   });
 
+  it('writeDurableBlocking writes at its position on the calling thread, and only to files from createDurable', { skip: constants.O_DSYNC === undefined && 'no O_DSYNC on this platform' }, async () => {
+    const path = join(scratch.dir, 'log');
+    const fd = await nodeFileOps.createDurable(path, 0o640);
+    await nodeFileOps.writeDurable(fd, Buffer.alloc(16), 0); // space ahead, overwritten in place
+    nodeFileOps.writeDurableBlocking!(fd, Buffer.from('{"a":1}\n'), 0);
+    nodeFileOps.writeDurableBlocking!(fd, Buffer.from('{"b":2}\n'), 8);
+    await nodeFileOps.close(fd);
+    assert.equal(readFileSync(path, 'utf8'), '{"a":1}\n{"b":2}\n');
+
+    const plain = await nodeFileOps.open(join(scratch.dir, 'other'), 'w', 0o640);
+    try {
+      assert.throws(() => nodeFileOps.writeDurableBlocking!(plain, Buffer.from('x'), 0), /createDurable/);
+    } finally {
+      await nodeFileOps.close(plain);
+    }
+  });
+
   it('opens the file with O_DSYNC on Linux, so a write is durable when it returns', { skip: process.platform !== 'linux' && 'O_DSYNC is checked through /proc on Linux' }, async () => {
     const fd = await nodeFileOps.createDurable(join(scratch.dir, 'log'), 0o640);
     try {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FileAuditSink } from '../../../src/adapters/audit/file-sink.js';
@@ -34,6 +34,25 @@ class Instrumented implements FileOps {
   release(): void {
     this.openGate?.();
     this.gate = undefined;
+  }
+
+  /** Durable writes on the calling thread (as nodeFileOps has them with O_DSYNC), once enableBlockingWrites() is called. */
+  writeDurableBlocking?: (fd: number, data: Buffer, position: number) => void;
+  blockingWrites = 0;
+  /** How long each blocking write takes (busy wait): a slow disk. */
+  blockingDelayMs = 0;
+
+  enableBlockingWrites(): void {
+    this.writeDurableBlocking = (fd, data, position) => {
+      this.blockingWrites++;
+      const until = performance.now() + this.blockingDelayMs;
+      while (performance.now() < until);
+      if (this.failWrite) {
+        writeSync(fd, data, 0, Math.floor(data.length / 2), position);
+        throw this.failWrite;
+      }
+      writeSync(fd, data, 0, data.length, position); // durability is nodeFileOps' to test (file-ops.test.ts)
+    };
   }
 
   open = nodeFileOps.open;
@@ -319,6 +338,64 @@ describe('file audit sink', () => {
     const report = await verifyTrail({ trailDir: trail });
     assert.deepEqual(report.findings, []);
     assert.equal(report.events, 21);
+  });
+
+  it('durable writes run on the event loop while the disk is fast; a write that carries zeros goes to the thread pool', async () => {
+    ops.enableBlockingWrites();
+    const sink = await openSink({ preallocateBytes: 4096 });
+    await sink.record(event({ operation: 'CreateKey', requestId: 'first' }));
+    assert.deepEqual([ops.blockingWrites, ops.writes], [0, 1], 'the first write extends the file: thread pool');
+    for (let i = 0; i < 40; i++) await sink.record(event({ operation: 'Encrypt', requestId: `r${i}` }));
+    const pool = ops.writes - 1;
+    assert.ok(pool >= 1 && pool <= 20, `${pool} further writes extended the file`);
+    assert.equal(ops.blockingWrites + pool, 40, 'every other write ran on the loop');
+    assert.equal(sink.stats().loopWrites, ops.blockingWrites);
+    assert.equal(sink.stats().batches, 41);
+    const [log] = await logFiles(trail);
+    assert.equal(lines(trail, log.file).length, 41);
+    await sink.close();
+    assert.deepEqual((await verifyTrail({ trailDir: trail })).findings, []);
+  });
+
+  it('while the disk is slow on the event loop, the writes that follow go to the thread pool', async () => {
+    ops.enableBlockingWrites();
+    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 2 });
+    await sink.record(event({ operation: 'Encrypt', requestId: 'fast' }));
+    assert.deepEqual([ops.blockingWrites, ops.writes], [1, 0]);
+    ops.blockingDelayMs = 20;
+    let i = 0;
+    while (ops.writes === 0 && i < 10) await sink.record(event({ operation: 'Encrypt', requestId: `slow-${i++}` }));
+    assert.ok(ops.writes === 1 && ops.blockingWrites >= 2, `${ops.blockingWrites} slow writes on the loop before the pool took over`);
+    const onLoop = ops.blockingWrites;
+    for (let j = 0; j < 3; j++) await sink.record(event({ operation: 'Encrypt', requestId: `after-${j}` }));
+    assert.deepEqual([ops.blockingWrites, ops.writes], [onLoop, 4], 'the pool takes the writes for a while (one second)');
+    const [log] = await logFiles(trail);
+    assert.equal(lines(trail, log.file).length, 1 + i + 3);
+  });
+
+  it('with loopWriteLimitMs 0 every durable write goes to the thread pool', async () => {
+    ops.enableBlockingWrites();
+    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 0 });
+    for (let i = 0; i < 3; i++) await sink.record(event({ operation: 'Encrypt', requestId: `r${i}` }));
+    assert.deepEqual([ops.blockingWrites, ops.writes], [0, 3]);
+  });
+
+  it('a failing write on the event loop rejects its batch, the file is cut back, and the next record succeeds', async () => {
+    ops.enableBlockingWrites();
+    const sink = await openSink();
+    await sink.record(event({ operation: 'CreateKey', requestId: 'good-1' }));
+    ops.failWrite = Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+    const failed = await Promise.allSettled([sink.record(event({ operation: 'Encrypt', requestId: 'lost-1' })), sink.record(event({ operation: 'Encrypt', requestId: 'lost-2' }))]);
+    assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+    assert.ok((failed[0] as PromiseRejectedResult).reason instanceof AuditUnavailableError);
+    assert.equal(ops.blockingWrites, 1, 'the failed write was the one on the loop');
+    ops.failWrite = undefined;
+    await sink.record(event({ operation: 'Decrypt', requestId: 'good-2' }));
+    const [log] = await logFiles(trail);
+    assert.deepEqual(lines(trail, log.file).map((l) => JSON.parse(l).requestID), ['good-1', 'good-2']);
+    assert.equal(sink.stats().writeFailures, 1);
+    await sink.close();
+    assert.deepEqual((await verifyTrail({ trailDir: trail })).findings, []);
   });
 
   it('with preallocateBytes 0 the file being written grows by appends only', async () => {
