@@ -69,6 +69,7 @@ import { SinkCounters, errorText, type AuditSinkStats } from './sink-stats.js';
 import { SigningKey, type SignatureAlgorithm } from './signing-key.js';
 import { listFiles } from './trail-files.js';
 import { DEFAULT_LOOP_WRITE_LIMIT_MS, WritePlacement } from './write-placement.js';
+import { openCpuWaitClock, type CpuWaitClock } from './cpu-wait.js';
 import { adoptNewerDigests, initialHead, readHead, rebuildHead, recoverOpenLog, type TrailAccess } from './trail-recovery.js';
 
 export type { AuditSinkStats } from './sink-stats.js';
@@ -93,8 +94,10 @@ export interface FileAuditSinkOptions {
   maxBatchEvents?: number;
   /** Zeros written ahead of the events of the open file, a stretch at a time (see above). Default 1 MiB; 0 appends instead. */
   preallocateBytes?: number;
-  /** A durable write on the event loop slower than this sends writes to the thread pool for a while (write-placement.ts); 0: always the pool. Default 1 ms. */
+  /** Mean duration of durable writes on the event loop beyond which they go to the thread pool for a while (write-placement.ts); 0: always the pool. Default 4 ms. */
   loopWriteLimitMs?: number;
+  /** The event loop thread's time spent waiting for a CPU, left out of a loop write's duration (default: cpu-wait.ts, where the kernel reports it). */
+  cpuWait?: CpuWaitClock;
   /** Records waiting beyond this many are refused at once (the disk cannot keep up). Default 100000. */
   maxBacklog?: number;
   /** Seal periods with setTimeout (default true); tests drive rotateIfDue() instead. */
@@ -144,6 +147,7 @@ export class FileAuditSink implements AuditSink {
   private readonly preallocate: number;
   private readonly maxBacklog: number;
   private readonly placement: WritePlacement;
+  private readonly cpuWait: CpuWaitClock | undefined;
   private readonly emptyDigests: boolean;
   private readonly useTimers: boolean;
   private readonly warn: (message: string, fields?: Record<string, unknown>) => void;
@@ -181,6 +185,7 @@ export class FileAuditSink implements AuditSink {
     const loopLimit = options.loopWriteLimitMs ?? DEFAULT_LOOP_WRITE_LIMIT_MS;
     if (!(loopLimit >= 0)) throw new Error('the audit loop write limit must be zero or more milliseconds');
     this.placement = new WritePlacement(loopLimit);
+    this.cpuWait = options.cpuWait ?? openCpuWaitClock();
     this.emptyDigests = options.emptyDigests ?? true;
     this.useTimers = options.timers ?? true;
     this.warn = options.onWarning ?? (() => {});
@@ -355,10 +360,12 @@ export class FileAuditSink implements AuditSink {
     if (out !== data || this.ops.writeDurableBlocking === undefined || this.placement.choose(started) === 'pool') {
       return this.ops.writeDurable(log.fd, out, log.bytes);
     }
+    const waitedBefore = this.cpuWait?.() ?? 0;
     this.ops.writeDurableBlocking(log.fd, data, log.bytes);
     this.counters.loopWrites++;
     const ended = performance.now();
-    this.placement.observeLoopWrite(ended, ended - started);
+    const waited = (this.cpuWait?.() ?? 0) - waitedBefore;
+    this.placement.observeLoopWrite(ended, ended - started - waited);
   }
 
   /**

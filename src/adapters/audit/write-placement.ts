@@ -17,18 +17,20 @@
  *
  * Only writes on the loop are timed: a pool write's completion waits for
  * the loop, so under load its duration says more about the loop than about
- * the disk. A loop write's duration includes waiting for a CPU when the
- * machine is saturated, which is why the limit applies to a mean, not to
- * one write.
+ * the disk. The caller leaves out of a loop write's duration the time the
+ * thread then waited for a CPU where it can (cpu-wait.ts): on a machine
+ * whose CPUs are all busy, the loop stopping costs little, and that wait
+ * says nothing about the disk. The limit applies to a mean, not to one
+ * write, for the waits it cannot leave out.
  */
 export type WritePlace = 'loop' | 'pool';
 
 /**
- * Mean duration of loop writes beyond which writes go to the pool. Above a
- * local SSD's even with every CPU busy (on a 2-vCPU VM under the benchmark,
- * two workers' loop writes took 1 ms at the median, 3 ms at p90 and 8 ms at
- * p99, waiting for a CPU included), below a disk that makes each durable
- * write wait for a seek or a network round trip of several milliseconds.
+ * Mean duration of loop writes beyond which writes go to the pool. Well
+ * above a local SSD's (on a 2-vCPU VM under the benchmark, two workers'
+ * loop writes took 1 ms at the median, 3 ms at p90 and 8 ms at p99 with the
+ * wait for a CPU included), below a disk that makes each durable write wait
+ * for a seek or a network round trip of several milliseconds.
  */
 export const DEFAULT_LOOP_WRITE_LIMIT_MS = 4;
 /** How long writes stay in the thread pool after the disk was found slow (doubling while it stays slow). */

@@ -359,7 +359,7 @@ describe('file audit sink', () => {
 
   it('while the disk is slow on the event loop, the writes that follow go to the thread pool', async () => {
     ops.enableBlockingWrites();
-    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 2 });
+    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 2, cpuWait: () => 0 });
     await sink.record(event({ operation: 'Encrypt', requestId: 'fast' }));
     assert.deepEqual([ops.blockingWrites, ops.writes], [1, 0]);
     ops.blockingDelayMs = 20;
@@ -371,6 +371,16 @@ describe('file audit sink', () => {
     assert.deepEqual([ops.blockingWrites, ops.writes], [onLoop, 4], 'the pool takes the writes for a while (one second)');
     const [log] = await logFiles(trail);
     assert.equal(lines(trail, log.file).length, 1 + i + 3);
+  });
+
+  it('time spent waiting for a CPU after the disk answered does not count as a slow disk', async () => {
+    ops.enableBlockingWrites();
+    let waited = 0;
+    // Each blocking write of 20 ms is reported as 20 ms of waiting for a CPU.
+    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 2, cpuWait: () => (waited += ops.blockingDelayMs) });
+    ops.blockingDelayMs = 20;
+    for (let i = 0; i < 10; i++) await sink.record(event({ operation: 'Encrypt', requestId: `busy-${i}` }));
+    assert.deepEqual([ops.blockingWrites, ops.writes], [10, 0]);
   });
 
   it('with loopWriteLimitMs 0 every durable write goes to the thread pool', async () => {
