@@ -7,8 +7,11 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
-/** Milliseconds the thread has waited for a CPU so far. */
-export type CpuWaitClock = () => number;
+export interface CpuWaitClock {
+  /** Milliseconds the thread has waited for a CPU so far. */
+  waitedMs(): number;
+  close(): void;
+}
 
 /**
  * A clock for the thread that calls this (the file is the calling thread's
@@ -25,9 +28,8 @@ export function openCpuWaitClock(): CpuWaitClock | undefined {
   const read = (): number | undefined => {
     // "<ns on CPU> <ns waiting for a CPU> <timeslices>\n"
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.toString('latin1', 0, n).split(' ');
-    const ns = Number(text[1]);
-    return text.length >= 2 && Number.isFinite(ns) ? ns / 1e6 : undefined;
+    const ns = Number(buf.toString('latin1', 0, n).split(' ')[1]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
   };
   try {
     if (read() === undefined) throw new Error('unexpected schedstat format');
@@ -36,12 +38,20 @@ export function openCpuWaitClock(): CpuWaitClock | undefined {
     return undefined;
   }
   let last = 0;
-  return () => {
-    try {
-      last = read() ?? last;
-    } catch {
-      // Keep the last figure: a write is then timed by the wall clock alone.
-    }
-    return last;
+  let open = true;
+  return {
+    waitedMs() {
+      if (!open) return last;
+      try {
+        last = read() ?? last;
+      } catch {
+        // Keep the last figure: a write is then timed by the wall clock alone.
+      }
+      return last;
+    },
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
   };
 }

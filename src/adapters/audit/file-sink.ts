@@ -7,7 +7,8 @@
  * stable storage (a write to a file opened with O_DSYNC, which is durable
  * when it returns; or a write and an fdatasync where the platform lacks
  * O_DSYNC). An O_DSYNC write runs on the event loop while the disk answers
- * within a millisecond, in the thread pool otherwise (write-placement.ts).
+ * within a few milliseconds, in the thread pool otherwise
+ * (write-placement.ts).
  * Records that arrive while a
  * write is under way, or within the same tick, are written together with one
  * durable write (group commit), so a thousand concurrent requests cost a
@@ -96,7 +97,7 @@ export interface FileAuditSinkOptions {
   preallocateBytes?: number;
   /** Mean duration of durable writes on the event loop beyond which they go to the thread pool for a while (write-placement.ts); 0: always the pool. Default 4 ms. */
   loopWriteLimitMs?: number;
-  /** The event loop thread's time spent waiting for a CPU, left out of a loop write's duration (default: cpu-wait.ts, where the kernel reports it). */
+  /** The event loop thread's time spent waiting for a CPU, left out of a loop write's duration (default: cpu-wait.ts, where the kernel reports it); closed with the sink. */
   cpuWait?: CpuWaitClock;
   /** Records waiting beyond this many are refused at once (the disk cannot keep up). Default 100000. */
   maxBacklog?: number;
@@ -256,6 +257,7 @@ export class FileAuditSink implements AuditSink {
         if (!this.broken) await this.sealPeriod(this.clock.now(), true);
       } finally {
         this.closed = true;
+        this.cpuWait?.close();
         if (this.current) {
           await this.ops.close(this.current.fd).catch(() => {});
           this.current = null;
@@ -360,11 +362,11 @@ export class FileAuditSink implements AuditSink {
     if (out !== data || this.ops.writeDurableBlocking === undefined || this.placement.choose(started) === 'pool') {
       return this.ops.writeDurable(log.fd, out, log.bytes);
     }
-    const waitedBefore = this.cpuWait?.() ?? 0;
+    const waitedBefore = this.cpuWait?.waitedMs() ?? 0;
     this.ops.writeDurableBlocking(log.fd, data, log.bytes);
     this.counters.loopWrites++;
     const ended = performance.now();
-    const waited = (this.cpuWait?.() ?? 0) - waitedBefore;
+    const waited = (this.cpuWait?.waitedMs() ?? 0) - waitedBefore;
     this.placement.observeLoopWrite(ended, ended - started - waited);
   }
 

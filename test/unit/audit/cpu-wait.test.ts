@@ -8,7 +8,7 @@ describe('time the event loop thread waited for a CPU', () => {
   it('on Linux it grows while more threads want to run than there are CPUs', { skip: process.platform !== 'linux' && 'read from /proc on Linux' }, async () => {
     const clock = openCpuWaitClock();
     assert.ok(clock, 'Linux reports schedstat');
-    const before = clock();
+    const before = clock.waitedMs();
     assert.ok(Number.isFinite(before) && before >= 0);
     // Twice as many busy processes as CPUs, while this thread keeps running too.
     const hogs = Array.from({ length: 2 * availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }));
@@ -19,7 +19,9 @@ describe('time the event loop thread waited for a CPU', () => {
     } finally {
       for (const h of hogs) h.kill('SIGKILL');
     }
-    const after = clock();
+    const after = clock.waitedMs();
+    clock.close();
+    assert.equal(clock.waitedMs(), after, 'a closed clock keeps its last figure');
     assert.ok(after - before > 20, `waited ${(after - before).toFixed(1)} ms for a CPU`);
   });
 });

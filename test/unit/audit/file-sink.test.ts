@@ -359,7 +359,7 @@ describe('file audit sink', () => {
 
   it('while the disk is slow on the event loop, the writes that follow go to the thread pool', async () => {
     ops.enableBlockingWrites();
-    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 2, cpuWait: () => 0 });
+    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 2, cpuWait: { waitedMs: () => 0, close() {} } });
     await sink.record(event({ operation: 'Encrypt', requestId: 'fast' }));
     assert.deepEqual([ops.blockingWrites, ops.writes], [1, 0]);
     ops.blockingDelayMs = 20;
@@ -377,7 +377,7 @@ describe('file audit sink', () => {
     ops.enableBlockingWrites();
     let waited = 0;
     // Each blocking write of 20 ms is reported as 20 ms of waiting for a CPU.
-    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 2, cpuWait: () => (waited += ops.blockingDelayMs) });
+    const sink = await openSink({ preallocateBytes: 0, loopWriteLimitMs: 2, cpuWait: { waitedMs: () => (waited += ops.blockingDelayMs), close() {} } });
     ops.blockingDelayMs = 20;
     for (let i = 0; i < 10; i++) await sink.record(event({ operation: 'Encrypt', requestId: `busy-${i}` }));
     assert.deepEqual([ops.blockingWrites, ops.writes], [10, 0]);
