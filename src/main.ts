@@ -2,33 +2,21 @@
  * Composition root: the only place adapters are chosen and wired.
  * `startTrent` is used by the CLI and by tests (with a fake clock).
  */
-import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { openSqliteStores } from './adapters/store/sqlite/open-sqlite.js';
-import { openPostgresStores } from './adapters/store/postgres/open-postgres.js';
-import { isPostgresUrl } from './adapters/store/postgres/pg-url.js';
-import type { Stores } from './ports/stores.js';
-import { loadLocalRootKey, type LocalRootKey } from './adapters/rootkey/local-root-key.js';
-import { checkRootKey, storeInitialised } from './adapters/rootkey/root-key-check.js';
 import { CredentialLookup } from './adapters/identity/credentials.js';
 import { CachedIdentityStore } from './adapters/store/cached-identity-store.js';
-import { bootstrapIdentity, type BootstrapResult } from './adapters/identity/bootstrap.js';
+import type { BootstrapResult } from './adapters/identity/bootstrap.js';
 import { DevAuthenticator, SigV4Authenticator, type Authenticator } from './adapters/http/authenticator.js';
 import { TrentApp, type Pipeline } from './adapters/http/app.js';
 import { CloudTrailService } from './adapters/http/cloudtrail.js';
 import { Metrics } from './adapters/http/metrics.js';
-import { Cached, Observability } from './adapters/http/observability.js';
 import { RequestAuditor } from './adapters/http/request-audit.js';
 import { QueryEndpoint } from './adapters/query/endpoint.js';
 import type { CredentialCache } from './adapters/query/context.js';
 import { listen, type RunningServer } from './adapters/http/server.js';
 import { jsonLogger, type Logger } from './adapters/logger.js';
-import { FileAuditSink, type AuditSinkStats } from './adapters/audit/file-sink.js';
 import { trailDirOf, trailDirsIn } from './adapters/audit/layout.js';
 import { nodeFileOps } from './adapters/audit/file-ops.js';
 import { SigningKey } from './adapters/audit/signing-key.js';
-import { sealOrphanTrails } from './adapters/audit/orphan-trails.js';
 import { AuditReader } from './adapters/audit/query.js';
 import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
@@ -36,16 +24,18 @@ import { RequestLimiter } from './operations/request-limiter.js';
 import type { QuotaPolicy } from './domain/request-quotas.js';
 import { ChangeFollower } from './adapters/store/changes/change-follower.js';
 import { CachedKeyStore } from './adapters/store/cached-key-store.js';
-import { changeFeedPruningJob } from './adapters/store/changes/change-feed-pruning-job.js';
-import { LifecycleScheduler, type RunReport } from './operations/scheduler/scheduler.js';
-import { LIFECYCLE_JOBS } from './operations/scheduler/jobs.js';
-import type { Deps, KeyUsageHistory } from './operations/context.js';
+import type { RunReport } from './operations/scheduler/scheduler.js';
+import type { Deps } from './operations/context.js';
 import type { AuditSink } from './ports/audit-sink.js';
 import type { KeyStore } from './ports/key-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { cryptoRandom } from './ports/random.js';
 import { loadReplicationIdentity } from './adapters/replication/replication-identity.js';
 import { peerLink, type PeerConfig } from './adapters/replication/peer-client.js';
+import { openStoresAndRootKey } from './startup/stores.js';
+import { keyUsageHistory, openAuditSink, sealTrailsOfFormerWorkers } from './startup/audit.js';
+import { observabilityOf } from './startup/observability.js';
+import { lifecycleSchedulerOf } from './startup/scheduler.js';
 
 export interface TrentOptions {
   dataDir: string;
@@ -123,42 +113,8 @@ export interface Trent {
   close(): Promise<void>;
 }
 
-export const STORE_FILE = 'trent.db';
 /** Verified credentials held in memory (least recently used out). */
 const CREDENTIAL_CACHE_SIZE = 10_000;
-/** /metrics counts keys by state at most this often. */
-const KEY_COUNT_TTL_MS = 10_000;
-/** GetKeyLastUsage's TrackingStartDate (the trail's oldest event) is re-read at most this often. */
-const TRACKING_START_TTL_MS = 60_000;
-
-/**
- * Opens the store (migrating it), loads the root key (creating it only on a
- * fresh store) and bootstraps the first account, under the store's start-up lock.
- */
-async function openStoresAndRootKey(
-  options: TrentOptions,
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-  now: number,
-): Promise<{ stores: Stores; rootKey: LocalRootKey; bootstrap: BootstrapResult }> {
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const stores = await openStores(options, logger);
-  try {
-    // One node at a time: only the first start of a store generates a root key and bootstraps the first account.
-    return await stores.exclusively(async () => {
-      // A store that was started before must be given its root key, never a new one.
-      const mayCreate = !(await storeInitialised(stores.settings, stores.identity));
-      const rootKey = loadLocalRootKey(options.dataDir, env, { mayCreate });
-      const check = await checkRootKey(stores.settings, stores.identity, rootKey);
-      if (check === 'created') logger.info('root key check value recorded in the store');
-      const bootstrap = await bootstrapIdentity(stores.identity, rootKey, env, options.dataDir, now);
-      return { stores, rootKey, bootstrap };
-    });
-  } catch (e) {
-    await stores.close();
-    throw e;
-  }
-}
 
 /**
  * What the primary of several worker processes does once, before forking:
@@ -250,65 +206,20 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
   metrics.worker = options.worker ?? 0;
   const auditor = new RequestAuditor(sink, logger, metrics);
   const pipeline: Pipeline = { auditor, metrics, logger, accessLog: options.accessLog === true };
-  const countKeys = new Cached(() => store.countKeysByState(), KEY_COUNT_TTL_MS);
-  const observability = new Observability({
+  const observability = observabilityOf({
     metrics,
-    checks: [
-      {
-        name: 'store',
-        run: async () => {
-          await store.getKey('000000000000', 'us-east-1', '00000000-0000-0000-0000-000000000000');
-          return stores.description;
-        },
-      },
-      {
-        name: 'rootKey',
-        run: async () => {
-          const probe = Buffer.from('trent readiness probe');
-          const aad = Buffer.from('trent:readyz');
-          const back = await rootKey.unwrap(await rootKey.wrap(probe, aad), aad);
-          if (!back.equals(probe)) throw new Error('the root key did not unwrap what it wrapped');
-          return rootKey.description;
-        },
-      },
-      {
-        name: 'audit',
-        run: async () => {
-          const s = auditor.status();
-          if (!s.ok) throw new Error(s.detail);
-          return s.detail;
-        },
-      },
-    ],
-    snapshot: async () => ({
-      keysByState: await countKeys.get().catch((e) => {
-        logger.warn('counting keys for /metrics failed', { error: String(e) });
-        return undefined;
-      }),
-      audit: statsOf(sink),
-      auditMode: sink === undefined ? 'off' : sink instanceof FileAuditSink ? 'file' : 'injected',
-      auditAvailable: auditor.available(),
-      ...(deps.quotas ? { quotas: { throttled: deps.quotas.throttled, buckets: deps.quotas.size } } : {}),
-    }),
+    store,
+    storeDescription: stores.description,
+    rootKey,
+    auditor,
+    sink,
+    quotas: deps.quotas,
+    logger,
   });
   const query = new QueryEndpoint({ ...deps, credentials: cache }, authenticator, pipeline);
   const app = new TrentApp({ deps, authenticator, pipeline, query, cloudTrail: new CloudTrailService(reader, deps), observability });
 
-  const scheduler = new LifecycleScheduler(deps, [...LIFECYCLE_JOBS, changeFeedPruningJob(stores.changes)], {
-    owner: options.schedulerOwner ?? `${hostname()}:${process.pid}:${cryptoRandom.bytes(6).toString('hex')}`,
-    observer: {
-      jobRan(job, outcome, seconds, at) {
-        metrics.schedulerRun(job.name, outcome.ok, seconds, at);
-        if (!outcome.ok) {
-          logger.error('scheduled job failed', { job: job.name, error: String(outcome.error) });
-          return;
-        }
-        if (outcome.actions === 0) return;
-        metrics.schedulerAction(job.name, job.action, outcome.actions);
-        if (job.name !== 'session-cleanup') logger.info('scheduled job completed', { job: job.name, [job.action]: outcome.actions });
-      },
-    },
-  });
+  const scheduler = lifecycleSchedulerOf(deps, stores, metrics, logger, options.schedulerOwner);
   // Due work (deletions, rotations, expiries) that fell due while no node ran is caught up now.
   // With several workers one of them runs it; the store's leases keep nodes from doubling it.
   if (options.scheduler !== false) {
@@ -354,67 +265,4 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
       await shutdown();
     },
   };
-}
-
-async function openAuditSink(
-  options: TrentOptions,
-  trailDir: string,
-  shareSigningKeyOf: string | undefined,
-  rootKey: FileAuditSinkRootKey,
-  clock: Clock,
-  logger: Logger,
-): Promise<AuditSink | undefined> {
-  if (options.audit === 'off') {
-    logger.warn('AUDIT TRAIL OFF: requests are served without audit events (--audit off); never run this way in production');
-    return undefined;
-  }
-  if (options.audit) return options.audit;
-  const sink = await FileAuditSink.open({
-    trailDir,
-    rootKey,
-    clock,
-    rotationIntervalMs: options.auditRotationMs,
-    algorithm: options.auditSigningAlgorithm,
-    ...(shareSigningKeyOf !== undefined ? { shareSigningKeyOf } : {}),
-    onWarning: (message, fields) => logger.warn(message, fields),
-  });
-  if (sink.report.createdTrail) logger.info('audit trail created', { trailDir, signingKeyFingerprint: sink.fingerprint });
-  else logger.info('audit trail opened', { trailDir, signingKeyFingerprint: sink.fingerprint });
-  for (const r of sink.report.recoveries) logger.warn('audit trail repaired at start-up', { ...r });
-  return sink;
-}
-
-/** Trails of worker numbers above `writers` (an earlier run had more workers): repaired if a crash left them open, and sealed. */
-async function sealTrailsOfFormerWorkers(dataDir: string, writers: number, rootKey: FileAuditSinkRootKey, clock: Clock, logger: Logger): Promise<void> {
-  for (const { trailDir, recoveries } of await sealOrphanTrails(dataDir, writers, rootKey, clock)) {
-    for (const r of recoveries) logger.warn('audit trail repaired at start-up', { trailDir, ...r });
-  }
-}
-
-type FileAuditSinkRootKey = Parameters<typeof FileAuditSink.open>[0]['rootKey'];
-
-function statsOf(sink: AuditSink | undefined): AuditSinkStats | undefined {
-  const s = sink as { stats?: () => AuditSinkStats } | undefined;
-  return typeof s?.stats === 'function' ? s.stats() : undefined;
-}
-
-/** GetKeyLastUsage's view of the trail. */
-function keyUsageHistory(reader: AuditReader): KeyUsageHistory {
-  const oldest = new Cached(async () => (await reader.oldestEventTime()) ?? null, TRACKING_START_TTL_MS);
-  return {
-    lastUsage: (keyArn, o) => reader.lastUsage(keyArn, o),
-    trackingStart: async () => (await oldest.get()) ?? undefined,
-  };
-}
-
-/** The store `options.store` names; a PostgreSQL URL's password never reaches a message or a log. */
-async function openStores(options: TrentOptions, logger: Logger): Promise<Stores> {
-  const store = options.store ?? 'sqlite';
-  if (store === 'sqlite') return openSqliteStores(join(options.dataDir, STORE_FILE));
-  if (isPostgresUrl(store)) {
-    return openPostgresStores(store, {
-      onConnectionError: (e) => logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { error: e.message }),
-    });
-  }
-  throw new Error('the store must be sqlite or a postgres:// URL');
 }

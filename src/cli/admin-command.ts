@@ -15,7 +15,7 @@ import { createAccount } from '../adapters/identity/accounts.js';
 import { loadLocalRootKey, ROOT_KEY_FILE } from '../adapters/rootkey/local-root-key.js';
 import { checkRootKey } from '../adapters/rootkey/root-key-check.js';
 import { openSqliteStores } from '../adapters/store/sqlite/open-sqlite.js';
-import { STORE_FILE } from '../main.js';
+import { STORE_FILE } from '../startup/stores.js';
 import { DEFAULT_DATA_DIR } from './server-command.js';
 import { loadReplicationIdentity } from '../adapters/replication/replication-identity.js';
 
