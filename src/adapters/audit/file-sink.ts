@@ -8,9 +8,8 @@
  * when it returns; or a write and an fdatasync where the platform lacks
  * O_DSYNC). An O_DSYNC write runs on the event loop while the disk answers
  * within a few milliseconds, in the thread pool otherwise
- * (write-placement.ts).
- * Records that arrive while a
- * write is under way, or within the same tick, are written together with one
+ * (write-placement.ts). Records that arrive while a write is under way, or
+ * within the same tick, are written together with one
  * durable write (group commit), so a thousand concurrent requests cost a
  * handful of syncs, not a thousand. A write that fails rejects every record
  * of its batch (the caller fails the request: fail closed); the file is cut

@@ -34,8 +34,8 @@ export type WritePlace = 'loop' | 'pool';
  */
 export const DEFAULT_LOOP_WRITE_LIMIT_MS = 4;
 /** How long writes stay in the thread pool after the disk was found slow (doubling while it stays slow). */
-export const DEFAULT_POOL_HOLD_MS = 1000;
-export const DEFAULT_MAX_POOL_HOLD_MS = 60_000;
+const DEFAULT_POOL_HOLD_MS = 1000;
+const DEFAULT_MAX_POOL_HOLD_MS = 60_000;
 /** Weight of each loop write in the mean. */
 const WEIGHT = 1 / 8;
 
