@@ -20,7 +20,8 @@ import { SigningKey } from './adapters/audit/signing-key.js';
 import { AuditReader } from './adapters/audit/query.js';
 import type { SignatureAlgorithm } from './adapters/audit/signing-key.js';
 import { MaterialCache } from './operations/material-cache.js';
-import { RequestLimiter } from './operations/request-limiter.js';
+import { RequestLimiter, type QuotaGate } from './operations/request-limiter.js';
+import { SharedRequestLimiter, type QuotaLeases } from './operations/shared-request-limiter.js';
 import type { QuotaPolicy } from './domain/request-quotas.js';
 import { ChangeFollower } from './adapters/store/changes/change-follower.js';
 import { CachedKeyStore } from './adapters/store/cached-key-store.js';
@@ -78,6 +79,8 @@ export interface TrentOptions {
   quotas?: QuotaPolicy;
   /** The clock request quotas refill by; default the system clock (never the lifecycle clock tests move by days). */
   quotaClock?: Clock;
+  /** A worker of several: the primary's buckets, which the quotas are leased from (default: this process's own). */
+  quotaLeases?: QuotaLeases;
   /**
    * How often the change feed is polled (default 250 ms) and how long caches
    * are trusted after the last successful poll started (default 750 ms): a
@@ -185,7 +188,7 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
     },
     ...(sink ? { audit: sink } : {}),
     keyUsage: keyUsageHistory(reader),
-    ...(options.quotas ? { quotas: new RequestLimiter(options.quotas, options.quotaClock ?? systemClock) } : {}),
+    ...(options.quotas ? { quotas: quotaGateOf(options.quotas, options) } : {}),
   };
   logger.info('store opened', { store: stores.description, rootKey: rootKey.description });
   const credentials = new CredentialLookup(stores.identity, rootKey, CREDENTIAL_CACHE_SIZE, () => changes.trusted());
@@ -265,4 +268,10 @@ export async function startTrent(options: TrentOptions): Promise<Trent> {
       await shutdown();
     },
   };
+}
+
+/** This process's quota buckets, or, in a worker of several, leases from the primary's. */
+function quotaGateOf(policy: QuotaPolicy, options: TrentOptions): QuotaGate {
+  const clock = options.quotaClock ?? systemClock;
+  return options.quotaLeases ? new SharedRequestLimiter(policy, options.quotaLeases, clock) : new RequestLimiter(policy, clock);
 }

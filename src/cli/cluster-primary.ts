@@ -6,7 +6,9 @@
  * worker 1 runs the scheduler (deletion sweep, session clean-up, change-feed
  * pruning). Each worker writes its own audit trail (DATA_DIR/audit for
  * worker 1, DATA_DIR/audit-N for worker N), so no event crosses a process
- * boundary before it is durable.
+ * boundary before it is durable. With `--quotas`, the primary holds the
+ * machine's quota buckets and the workers lease tokens from it
+ * (quota-ipc.ts), so N workers admit one quota, not N.
  *
  * A worker that exits unexpectedly is replaced (same number, so a new worker
  * 1 takes the scheduler over); one that fails before it ever listened stops
@@ -16,6 +18,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { prepareTrent, type TrentOptions } from '../main.js';
 import { jsonLogger } from '../adapters/logger.js';
+import { RequestLimiter } from '../operations/request-limiter.js';
+import { systemClock } from '../ports/clock.js';
+import { serveQuotaLeases } from './quota-ipc.js';
 
 /** How long the workers may take to drain before they are killed. */
 const DRAIN_TIMEOUT_MS = 60_000;
@@ -63,11 +68,14 @@ export async function runPrimary(options: TrentOptions, workers: number, where: 
     }, DRAIN_TIMEOUT_MS).unref();
   };
 
+  // The machine's one set of quota buckets; workers lease tokens from it (quota-ipc.ts).
+  const quotas = options.quotas ? new RequestLimiter(options.quotas, options.quotaClock ?? systemClock) : undefined;
   const stalled = new Set<Worker>();
   let stalledStarts = 0;
   const fork = (index: number) => {
     const worker = cluster.fork({ [WORKER_ENV]: String(index) });
     slots.set(index, worker);
+    if (quotas) serveQuotaLeases(worker, quotas);
     // A start-up that hangs (seen under heavy load: the listen hand-off never answered) is replaced, not waited for.
     const watchdog = setTimeout(() => {
       if (stopping || slots.get(index) !== worker) return;

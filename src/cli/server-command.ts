@@ -7,6 +7,7 @@ import type { PeerConfig } from '../adapters/replication/peer-client.js';
 import { parseArgs } from 'node:util';
 import { startTrent, type TrentOptions } from '../main.js';
 import { runPrimary, WORKER_ENV, type WorkerMessage } from './cluster-primary.js';
+import { primaryQuotaLeases } from './quota-ipc.js';
 import { describePostgresUrl, isPostgresUrl } from '../adapters/store/postgres/pg-url.js';
 import { AWS_QUOTA_POLICY, parseQuotaPolicy, type QuotaPolicy } from '../domain/request-quotas.js';
 
@@ -235,6 +236,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
   if (worker !== undefined) {
     options.worker = worker;
     options.scheduler = worker === 1;
+    if (options.quotas) options.quotaLeases = primaryQuotaLeases();
   }
   const starting = startTrent(options);
   const stop = (signal: string) => {

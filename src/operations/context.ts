@@ -7,7 +7,7 @@ import type { Random } from '../ports/random.js';
 import type { RootKeyProvider } from '../ports/root-key.js';
 import type { MaterialCache } from './material-cache.js';
 import type { Replication } from './multi-region/peers.js';
-import type { RequestLimiter } from './request-limiter.js';
+import type { QuotaGate } from './request-limiter.js';
 
 /** The authenticated principal of a request. */
 export interface Caller {
@@ -119,7 +119,7 @@ export interface Deps {
   /** The audit trail, read for GetKeyLastUsage. */
   keyUsage?: KeyUsageHistory;
   /** Request quotas per account, Region and class; absent when off (the default). */
-  quotas?: RequestLimiter;
+  quotas?: QuotaGate;
 }
 
 /** A JSON request body, validated against the API model before the handler runs. */

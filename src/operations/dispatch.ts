@@ -42,7 +42,10 @@ export async function dispatchKms(operation: string, input: unknown, ctx: Reques
   if (!KNOWN.has(operation)) throw err.unknownOperation(`Operation ${operation} is not part of TrentService.`);
   const handler = KMS_HANDLERS[operation];
   if (!handler) throw err.unsupported(`${operation} is not supported by this server yet.`);
-  if (deps.quotas?.admit(ctx.caller.accountId, ctx.region, operation, input) !== undefined) throw throttlingError();
+  if (deps.quotas) {
+    const verdict = deps.quotas.admit(ctx.caller.accountId, ctx.region, operation, input);
+    if ((verdict instanceof Promise ? await verdict : verdict) !== undefined) throw throttlingError();
+  }
   validateInput(operation, input);
   checkGrantTokens((input as { GrantTokens?: string[] }).GrantTokens);
   return handler(input as Record<string, unknown>, ctx, deps);

@@ -27,7 +27,27 @@ interface Bucket {
 
 export const DEFAULT_MAX_BUCKETS = 100_000;
 
-export class RequestLimiter {
+/** What a bucket gave: whole tokens, and when none, the wait for the next. */
+export interface QuotaTake {
+  granted: number;
+  retryInMs: number;
+}
+
+/**
+ * What the request path asks of quotas (RequestLimiter in one process,
+ * SharedRequestLimiter in a worker of several): undefined to admit, the
+ * quota class to throttle, or a promise of either while a worker asks its
+ * primary for tokens.
+ */
+export interface QuotaGate {
+  admit(accountId: string, region: string, operation: string, input: unknown): string | undefined | Promise<string | undefined>;
+  /** Throttled requests by quota class, in this process. */
+  readonly throttled: Map<string, number>;
+  /** Buckets (or leases) held in this process. */
+  readonly size: number;
+}
+
+export class RequestLimiter implements QuotaGate {
   /** Least recently used first: eviction under pressure takes from the front. */
   private readonly buckets = new RecencyMap<string, Bucket>();
   /** Throttled requests by quota class (classes are a fixed, small set). */
@@ -45,8 +65,20 @@ export class RequestLimiter {
    */
   admit(accountId: string, region: string, operation: string, input: unknown): string | undefined {
     const cls = quotaClassOf(operation, input);
+    if (quotaOf(this.policy, region, cls) === undefined) return undefined;
+    if (this.take(accountId, region, cls, 1).granted === 1) return undefined;
+    this.throttled.set(cls, (this.throttled.get(cls) ?? 0) + 1);
+    return cls;
+  }
+
+  /**
+   * Takes up to `want` whole tokens from the (account, Region, class) bucket:
+   * how many it gave (all of `want` when the class has no quota), and, when
+   * it gave none, in how many milliseconds the next token is due.
+   */
+  take(accountId: string, region: string, cls: string, want: number): QuotaTake {
     const rate = quotaOf(this.policy, region, cls);
-    if (rate === undefined) return undefined;
+    if (rate === undefined) return { granted: want, retryInMs: 0 };
     const now = this.clock.now();
     const key = `${accountId}\u0000${region}\u0000${cls}`;
     let b = this.buckets.get(key);
@@ -59,12 +91,9 @@ export class RequestLimiter {
       refill(b, now);
       this.buckets.touch(key, b);
     }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return undefined;
-    }
-    this.throttled.set(cls, (this.throttled.get(cls) ?? 0) + 1);
-    return cls;
+    const granted = Math.min(Math.max(0, Math.floor(want)), Math.floor(b.tokens));
+    b.tokens -= granted;
+    return { granted, retryInMs: granted > 0 ? 0 : Math.ceil(((1 - b.tokens) / rate) * 1000) };
   }
 
   /** How many buckets are held (for tests and /metrics). */

@@ -8,7 +8,7 @@ import type { Metrics } from '../adapters/http/metrics.js';
 import type { RequestAuditor } from '../adapters/http/request-audit.js';
 import type { Logger } from '../adapters/logger.js';
 import type { LocalRootKey } from '../adapters/rootkey/local-root-key.js';
-import type { RequestLimiter } from '../operations/request-limiter.js';
+import type { QuotaGate } from '../operations/request-limiter.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { KeyStore } from '../ports/key-store.js';
 import { auditModeOf, auditStatsOf } from './audit.js';
@@ -24,7 +24,7 @@ export interface ObservedParts {
   rootKey: LocalRootKey;
   auditor: RequestAuditor;
   sink: AuditSink | undefined;
-  quotas: RequestLimiter | undefined;
+  quotas: QuotaGate | undefined;
   logger: Logger;
 }
 

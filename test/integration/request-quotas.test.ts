@@ -27,6 +27,8 @@ import { cleanEnv, runAws } from '../helpers/aws-cli.js';
 import { spawnServer } from '../helpers/child-server.js';
 import { rootEnv } from '../helpers/trent.js';
 import { rmSync } from 'node:fs';
+import { trailDirsIn } from '../../src/adapters/audit/layout.js';
+import { AuditReader } from '../../src/adapters/audit/query.js';
 
 const POLICY = parseQuotaPolicy({ preset: 'none', quotas: { CreateKey: 2, CreateAlias: 1, 'cryptographic-symmetric': 4 } });
 
@@ -137,6 +139,44 @@ describe('request quotas', () => {
 });
 
 describe('trent server --quotas', () => {
+  it('with --workers 2, the workers share one set of buckets: together they admit the quota once, not twice', async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, 'data');
+    try {
+      const file = join(dir, 'quotas.json');
+      writeFileSync(file, JSON.stringify({ preset: 'none', quotas: { CreateKey: 3 } }));
+      const node = await spawnServer(['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--workers', '2', '--quotas', file], rootEnv());
+      // A client each: every request on its own connection, handed to the workers in turn.
+      const clients = Array.from({ length: 24 }, () => new KMSClient({ endpoint: node.url, region: TEST_REGION, credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET }, maxAttempts: 1 }));
+      let outcomes: string[];
+      let elapsedSeconds: number;
+      try {
+        const started = performance.now();
+        outcomes = await Promise.all(
+          clients.map((c) => c.send(new CreateKeyCommand({})).then(() => 'created', (e: Error) => e.name)),
+        );
+        elapsedSeconds = (performance.now() - started) / 1000;
+      } finally {
+        for (const c of clients) c.destroy();
+        node.child.kill('SIGTERM');
+        assert.equal(await node.exited, 0, node.output());
+      }
+      const created = outcomes.filter((o) => o === 'created').length;
+      assert.deepEqual([...new Set(outcomes)].sort(), ['ThrottlingException', 'created'], outcomes.join(', '));
+      // The bucket starts with 3 tokens and refills 3 a second.
+      assert.ok(created >= 3 && created <= 3 + Math.floor(3 * elapsedSeconds), `${created} created in ${elapsedSeconds.toFixed(2)} s`);
+      const trails = await trailDirsIn(dataDir);
+      assert.equal(trails.length, 2);
+      for (const trail of trails) {
+        let calls = 0;
+        for await (const e of new AuditReader(trail).events({ eventName: 'CreateKey' })) if (e) calls++;
+        assert.ok(calls > 0, `${trail}: its worker served some of the CreateKey calls`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes a JSON file of quotas and refuses a bad one at start-up', async () => {
     const dir = tempDir();
     try {
