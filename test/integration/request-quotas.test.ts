@@ -162,7 +162,7 @@ describe('trent server --quotas', () => {
         assert.equal(await node.exited, 0, node.output());
       }
       const created = outcomes.filter((o) => o === 'created').length;
-      assert.deepEqual([...new Set(outcomes)].sort(), ['ThrottlingException', 'created'], outcomes.join(', '));
+      assert.ok(outcomes.every((o) => o === 'created' || o === 'ThrottlingException'), outcomes.join(', '));
       // The bucket starts with 3 tokens and refills 3 a second.
       assert.ok(created >= 3 && created <= 3 + Math.floor(3 * elapsedSeconds), `${created} created in ${elapsedSeconds.toFixed(2)} s`);
       const trails = await trailDirsIn(dataDir);
