@@ -47,6 +47,17 @@ export interface QuotaGate {
   readonly size: number;
 }
 
+/** The bucket (or lease) of an account's quota class in a Region. */
+export function quotaKey(accountId: string, region: string, cls: string): string {
+  return `${accountId}\u0000${region}\u0000${cls}`;
+}
+
+/** Counts a throttled request of `cls` in `throttled`; returns the class (the throttle verdict). */
+export function countThrottle(throttled: Map<string, number>, cls: string): string {
+  throttled.set(cls, (throttled.get(cls) ?? 0) + 1);
+  return cls;
+}
+
 export class RequestLimiter implements QuotaGate {
   /** Least recently used first: eviction under pressure takes from the front. */
   private readonly buckets = new RecencyMap<string, Bucket>();
@@ -65,10 +76,10 @@ export class RequestLimiter implements QuotaGate {
    */
   admit(accountId: string, region: string, operation: string, input: unknown): string | undefined {
     const cls = quotaClassOf(operation, input);
-    if (quotaOf(this.policy, region, cls) === undefined) return undefined;
-    if (this.take(accountId, region, cls, 1).granted === 1) return undefined;
-    this.throttled.set(cls, (this.throttled.get(cls) ?? 0) + 1);
-    return cls;
+    const rate = quotaOf(this.policy, region, cls);
+    if (rate === undefined) return undefined;
+    if (this.takeTokens(accountId, region, cls, rate, 1).granted === 1) return undefined;
+    return countThrottle(this.throttled, cls);
   }
 
   /**
@@ -78,9 +89,12 @@ export class RequestLimiter implements QuotaGate {
    */
   take(accountId: string, region: string, cls: string, want: number): QuotaTake {
     const rate = quotaOf(this.policy, region, cls);
-    if (rate === undefined) return { granted: want, retryInMs: 0 };
+    return rate === undefined ? { granted: want, retryInMs: 0 } : this.takeTokens(accountId, region, cls, rate, want);
+  }
+
+  private takeTokens(accountId: string, region: string, cls: string, rate: number, want: number): QuotaTake {
     const now = this.clock.now();
-    const key = `${accountId}\u0000${region}\u0000${cls}`;
+    const key = quotaKey(accountId, region, cls);
     let b = this.buckets.get(key);
     if (!b) {
       if (this.buckets.size >= this.maxBuckets) this.evict(now);

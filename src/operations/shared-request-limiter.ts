@@ -23,7 +23,7 @@
 import { RecencyMap } from '../domain/recency-map.js';
 import type { Clock } from '../ports/clock.js';
 import { quotaClassOf, quotaOf, type QuotaPolicy } from '../domain/request-quotas.js';
-import { DEFAULT_MAX_BUCKETS, type QuotaGate, type QuotaTake } from './request-limiter.js';
+import { DEFAULT_MAX_BUCKETS, countThrottle, quotaKey, type QuotaGate, type QuotaTake } from './request-limiter.js';
 
 /** The primary's side: tokens from its buckets (RequestLimiter.take), over IPC; settles within a bounded time. */
 export interface QuotaLeases {
@@ -77,8 +77,7 @@ export class SharedRequestLimiter implements QuotaGate {
     const cls = quotaClassOf(operation, input);
     const rate = quotaOf(this.policy, region, cls);
     if (rate === undefined) return undefined;
-    const key = `${accountId}\u0000${region}\u0000${cls}`;
-    const lease = this.leaseOf(key);
+    const lease = this.leaseOf(quotaKey(accountId, region, cls));
     const verdict = this.takeLocal(lease, cls);
     if (verdict !== 'ask') return verdict;
     return this.admitAfterAsking(lease, accountId, region, cls, rate);
@@ -135,23 +134,14 @@ export class SharedRequestLimiter implements QuotaGate {
       this.leases.touch(key, lease);
       return lease;
     }
-    if (this.leases.size >= this.maxLeases) this.evict();
     lease = { tokens: 0, expiresAt: 0, emptyUntil: 0, waiters: 0 };
     this.leases.set(key, lease);
+    // A lease dropped here forgoes its unused tokens (never doubles them); requests waiting on it still get its answer.
+    this.leases.trimTo(this.maxLeases);
     return lease;
   }
 
-  /** Drops the least recently used quarter of the leases (their unused tokens are forgone, never doubled). */
-  private evict(): void {
-    let drop = Math.max(1, Math.floor(this.maxLeases / 4));
-    for (const [key, lease] of this.leases) {
-      if (drop-- <= 0) break;
-      if (!lease.asking && lease.waiters === 0) this.leases.delete(key);
-    }
-  }
-
   private throttle(cls: string): string {
-    this.throttled.set(cls, (this.throttled.get(cls) ?? 0) + 1);
-    return cls;
+    return countThrottle(this.throttled, cls);
   }
 }

@@ -107,6 +107,17 @@ describe('SharedRequestLimiter', () => {
     assert.deepEqual(primary.asked, [10, 10], 'the 9 tokens left of the first lease expired');
   });
 
+  it('holds a bounded number of leases, the least recently used dropped first', async () => {
+    const clock = new ManualClock(0);
+    const primary = primaryOf(new RequestLimiter(policy({ CreateKey: 100 }), clock));
+    const w = new SharedRequestLimiter(policy({ CreateKey: 100 }), primary, clock, { maxLeases: 4 });
+    for (let i = 0; i < 10; i++) assert.equal(await w.admit(String(500000000000 + i), R, 'CreateKey', {}), undefined);
+    assert.equal(w.size, 4);
+    const asked = primary.asked.length;
+    assert.equal(w.admit(String(500000000009), R, 'CreateKey', {}), undefined, 'the newest lease is kept: its token is taken without asking');
+    assert.equal(primary.asked.length, asked);
+  });
+
   it('a lease that fails counts as no token for a second: the class is throttled without asking meanwhile', async () => {
     const clock = new ManualClock(0);
     let asked = 0;
