@@ -53,28 +53,26 @@ export function serveQuotaLeases(worker: Worker, limiter: RequestLimiter): void 
  */
 export function primaryQuotaLeases(channel: Pick<NodeJS.Process, 'send' | 'on'> = process, timeoutMs = 2000): QuotaLeases {
   let next = 0;
-  const waiting = new Map<number, { resolve: (take: QuotaTake) => void; timer: NodeJS.Timeout }>();
+  const waiting = new Map<number, { resolve: (take: QuotaTake) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  /** Takes lease `id` off those waiting and stops its timer; undefined once it was settled (by its grant, the timeout or a failed send). */
+  const settle = (id: number) => {
+    const w = waiting.get(id);
+    if (w) {
+      waiting.delete(id);
+      clearTimeout(w.timer);
+    }
+    return w;
+  };
   channel.on('message', (m: unknown) => {
-    if (!isLeaseGrant(m)) return;
-    const w = waiting.get(m.id);
-    if (!w) return;
-    waiting.delete(m.id);
-    clearTimeout(w.timer);
-    w.resolve({ granted: m.granted, retryInMs: m.retryInMs });
+    if (isLeaseGrant(m)) settle(m.id)?.resolve({ granted: m.granted, retryInMs: m.retryInMs });
   });
   return {
     lease(accountId, region, cls, want) {
       return new Promise<QuotaTake>((resolve, reject) => {
         if (!channel.send) return reject(new Error('no primary to lease quota from'));
         const id = next++;
-        const fail = (e: Error) => {
-          const w = waiting.get(id);
-          if (!w) return;
-          waiting.delete(id);
-          clearTimeout(w.timer);
-          reject(e);
-        };
-        waiting.set(id, { resolve, timer: setTimeout(() => fail(new Error(`the primary did not answer within ${timeoutMs} ms`)), timeoutMs) });
+        const fail = (e: Error) => settle(id)?.reject(e);
+        waiting.set(id, { resolve, reject, timer: setTimeout(() => fail(new Error(`the primary did not answer within ${timeoutMs} ms`)), timeoutMs) });
         const request: LeaseRequest = { trent: 'quota-lease', id, accountId, region, cls, want };
         channel.send(request, undefined, undefined, (e: Error | null) => {
           if (e) fail(e);
